@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace s3fs::engine {
+
+// Everything the engine needs, resolved once by lib/config.ts from the environment and constructor
+// options. Nothing in the native layer reads the environment itself.
+struct StaticCredentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;
+};
+
+struct Config {
+  std::string region = "us-east-1";
+  // Empty for AWS (virtual-hosted addressing); otherwise scheme://host[:port] (path-style).
+  std::string endpoint_host;
+  uint16_t endpoint_port = 0;
+  bool use_https = true;
+  bool verify_ssl = true;
+  std::string ca_file;
+  uint32_t connect_timeout_ms = 3000;
+  size_t part_size = 8 * 1024 * 1024;
+  uint32_t max_connections = 0;
+  double throughput_target_gbps = 10.0;
+  uint16_t event_loop_threads = 0;
+  uint32_t max_retries = 0;
+
+  bool unsigned_requests = false;
+  std::optional<StaticCredentials> static_credentials;
+  std::string profile_name;
+  std::string credentials_file;
+  std::string config_file;
+  bool use_instance_metadata = true;
+
+  int log_level = 0;
+};
+
+}  // namespace s3fs::engine

@@ -1,0 +1,149 @@
+#include "engine/engine.h"
+
+#include <aws/auth/credentials.h>
+#include <aws/common/byte_buf.h>
+#include <aws/http/proxy.h>
+#include <aws/io/channel_bootstrap.h>
+#include <aws/io/event_loop.h>
+#include <aws/io/host_resolver.h>
+#include <aws/io/retry_strategy.h>
+#include <aws/io/tls_channel_handler.h>
+#include <aws/s3/s3_client.h>
+
+#include "engine/credentials.h"
+#include "engine/crt_library.h"
+#include "engine/latch.h"
+
+namespace s3fs::engine {
+
+struct Engine::ShutdownLatches {
+  Latch client;
+  Latch event_loop_group;
+};
+
+Engine::Engine(Config config, FinishedCallback on_finished)
+    : config_(std::move(config)),
+      on_finished_(std::move(on_finished)),
+      allocator_(aws_default_allocator()),
+      latches_(std::make_unique<ShutdownLatches>()) {
+  AcquireCrtLibrary(config_.log_level);
+}
+
+std::unique_ptr<Engine> Engine::Create(Config config, FinishedCallback on_finished, Status& error) {
+  std::unique_ptr<Engine> engine(new Engine(std::move(config), std::move(on_finished)));
+  error = engine->Init();
+  if (!error.ok()) return nullptr;
+  return engine;
+}
+
+Status Engine::Init() {
+  aws_shutdown_callback_options elg_shutdown{&Latch::SignalCallback, &latches_->event_loop_group};
+  event_loop_group_ = aws_event_loop_group_new_default(allocator_, config_.event_loop_threads, &elg_shutdown);
+  if (event_loop_group_ == nullptr) return StatusFromCrtError(aws_last_error());
+
+  aws_host_resolver_default_options resolver_options{};
+  resolver_options.max_entries = 16;
+  resolver_options.el_group = event_loop_group_;
+  resolver_ = aws_host_resolver_new_default(allocator_, &resolver_options);
+  if (resolver_ == nullptr) return StatusFromCrtError(aws_last_error());
+
+  aws_client_bootstrap_options bootstrap_options{};
+  bootstrap_options.event_loop_group = event_loop_group_;
+  bootstrap_options.host_resolver = resolver_;
+  bootstrap_ = aws_client_bootstrap_new(allocator_, &bootstrap_options);
+  if (bootstrap_ == nullptr) return StatusFromCrtError(aws_last_error());
+
+  credentials_ = NewCredentialsProvider(allocator_, config_, bootstrap_);
+
+  if (config_.use_https) {
+    aws_tls_ctx_options tls_ctx_options;
+    aws_tls_ctx_options_init_default_client(&tls_ctx_options, allocator_);
+    aws_tls_ctx_options_set_verify_peer(&tls_ctx_options, config_.verify_ssl);
+    if (!config_.ca_file.empty() &&
+        aws_tls_ctx_options_override_default_trust_store_from_path(&tls_ctx_options, nullptr,
+                                                                   config_.ca_file.c_str()) != AWS_OP_SUCCESS) {
+      aws_tls_ctx_options_clean_up(&tls_ctx_options);
+      Status s = StatusFromCrtError(aws_last_error());
+      s.code = "EINVAL";
+      s.message = "cannot use the CA file " + config_.ca_file + ": " + s.message;
+      return s;
+    }
+    tls_ctx_ = aws_tls_client_ctx_new(allocator_, &tls_ctx_options);
+    aws_tls_ctx_options_clean_up(&tls_ctx_options);
+    if (tls_ctx_ == nullptr) return StatusFromCrtError(aws_last_error());
+    tls_options_ = std::make_unique<aws_tls_connection_options>();
+    aws_tls_connection_options_init_from_ctx(tls_options_.get(), tls_ctx_);
+  }
+
+  aws_signing_config_aws signing_config{};
+  aws_s3_init_default_signing_config(
+      &signing_config, aws_byte_cursor_from_array(config_.region.data(), config_.region.size()), credentials_);
+
+  aws_standard_retry_options retry_options{};
+  retry_options.backoff_retry_options.el_group = event_loop_group_;
+  retry_options.backoff_retry_options.max_retries = config_.max_retries;
+  aws_retry_strategy* retry_strategy = aws_retry_strategy_new_standard(allocator_, &retry_options);
+  if (retry_strategy == nullptr) return StatusFromCrtError(aws_last_error());
+
+  // Proxies come from the configuration, not from HTTP_PROXY: the CRT would ignore NO_PROXY and
+  // send loopback traffic to a proxy.
+  proxy_env_var_settings no_env_proxy{};
+  no_env_proxy.env_var_type = AWS_HPEV_DISABLE;
+
+  aws_s3_client_config client_config{};
+  client_config.region = signing_config.region;
+  client_config.client_bootstrap = bootstrap_;
+  client_config.tls_mode = config_.use_https ? AWS_MR_TLS_ENABLED : AWS_MR_TLS_DISABLED;
+  client_config.tls_connection_options = tls_options_.get();
+  client_config.signing_config = credentials_ != nullptr ? &signing_config : nullptr;
+  client_config.part_size = config_.part_size;
+  client_config.throughput_target_gbps = config_.throughput_target_gbps;
+  client_config.max_active_connections_override = config_.max_connections;
+  client_config.retry_strategy = retry_strategy;
+  client_config.connect_timeout_ms = config_.connect_timeout_ms;
+  client_config.proxy_ev_settings = &no_env_proxy;
+  client_config.shutdown_callback = &Latch::SignalCallback;
+  client_config.shutdown_callback_user_data = &latches_->client;
+  client_ = aws_s3_client_new(allocator_, &client_config);
+  aws_retry_strategy_release(retry_strategy);
+  if (client_ == nullptr) return StatusFromCrtError(aws_last_error());
+  return Status::Ok();
+}
+
+bool Engine::BeginCall() {
+  std::lock_guard<std::mutex> lock(calls_mutex_);
+  if (shutting_down_) return false;
+  ++calls_in_flight_;
+  return true;
+}
+
+void Engine::EndCall() {
+  std::lock_guard<std::mutex> lock(calls_mutex_);
+  if (--calls_in_flight_ == 0) calls_ended_.notify_all();
+}
+
+void Engine::WaitForCallsToEnd() {
+  std::unique_lock<std::mutex> lock(calls_mutex_);
+  shutting_down_ = true;
+  calls_ended_.wait(lock, [this] { return calls_in_flight_ == 0; });
+}
+
+Engine::~Engine() {
+  WaitForCallsToEnd();
+  if (client_ != nullptr) {
+    aws_s3_client_release(client_);
+    latches_->client.Wait();
+  }
+  aws_credentials_provider_release(credentials_);
+  if (tls_options_) aws_tls_connection_options_clean_up(tls_options_.get());
+  if (tls_ctx_ != nullptr) aws_tls_ctx_release(tls_ctx_);
+  aws_client_bootstrap_release(bootstrap_);
+  aws_host_resolver_release(resolver_);
+  if (event_loop_group_ != nullptr) {
+    aws_event_loop_group_release(event_loop_group_);
+    latches_->event_loop_group.Wait();
+  }
+  ReleaseCrtLibrary();
+}
+
+}  // namespace s3fs::engine

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "engine/config.h"
+#include "engine/status.h"
+
+struct aws_allocator;
+struct aws_client_bootstrap;
+struct aws_credentials_provider;
+struct aws_event_loop_group;
+struct aws_host_resolver;
+struct aws_s3_client;
+struct aws_tls_ctx;
+struct aws_tls_connection_options;
+
+namespace s3fs {
+class Operation;
+}
+
+namespace s3fs::engine {
+
+// Every CRT object one JS environment uses: event loops, resolver, bootstrap, credentials, TLS and
+// the S3 client. Destroying it waits until no request is in flight and every CRT object has shut
+// down, so a worker can be torn down mid-transfer and the process can exit cleanly.
+class Engine {
+ public:
+  using FinishedCallback = std::function<void(Operation*)>;
+
+  static std::unique_ptr<Engine> Create(Config config, FinishedCallback on_finished, Status& error);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const Config& config() const { return config_; }
+  aws_allocator* allocator() const { return allocator_; }
+  aws_s3_client* client() const { return client_; }
+  bool has_credentials() const { return credentials_ != nullptr; }
+
+  // Bracket the life of every CRT request. BeginCall is false once shutdown has begun.
+  bool BeginCall();
+  void EndCall();
+
+  // Called from any thread when an operation has its final status.
+  void NotifyFinished(Operation* operation) { on_finished_(operation); }
+
+ private:
+  Engine(Config config, FinishedCallback on_finished);
+  Status Init();
+  void WaitForCallsToEnd();
+
+  Config config_;
+  FinishedCallback on_finished_;
+  aws_allocator* allocator_;
+  aws_event_loop_group* event_loop_group_ = nullptr;
+  aws_host_resolver* resolver_ = nullptr;
+  aws_client_bootstrap* bootstrap_ = nullptr;
+  aws_credentials_provider* credentials_ = nullptr;
+  aws_tls_ctx* tls_ctx_ = nullptr;
+  std::unique_ptr<aws_tls_connection_options> tls_options_;
+  aws_s3_client* client_ = nullptr;
+  struct ShutdownLatches;
+  std::unique_ptr<ShutdownLatches> latches_;
+
+  std::mutex calls_mutex_;
+  std::condition_variable calls_ended_;
+  uint64_t calls_in_flight_ = 0;
+  bool shutting_down_ = false;
+};
+
+}  // namespace s3fs::engine

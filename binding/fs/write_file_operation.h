@@ -1,0 +1,22 @@
+#pragma once
+
+#include "fs/fs_operation.h"
+
+namespace s3fs {
+
+// Uploads the caller's bytes as they are: one PUT below the part size, a parallel multipart upload
+// above it. The CRT aborts a failed or cancelled multipart upload, so nothing partial is left.
+class WriteFileOperation : public FsOperation {
+ public:
+  WriteFileOperation(engine::Engine& engine, ObjectPath path, const uint8_t* data, size_t size)
+      : FsOperation(engine, std::move(path)), data_(data), size_(size) {}
+  void Start() override;
+  const std::string& etag() const { return etag_; }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  std::string etag_;
+};
+
+}  // namespace s3fs

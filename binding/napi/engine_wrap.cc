@@ -1,0 +1,246 @@
+#include "napi/engine_wrap.h"
+
+#include <cstdlib>
+
+#include "fs/read_dir_operation.h"
+#include "fs/read_file_operation.h"
+#include "fs/read_range_operation.h"
+#include "fs/remove_operation.h"
+#include "fs/stat_operation.h"
+#include "fs/write_file_operation.h"
+#include "napi/config_from_js.h"
+
+namespace s3fs::napi {
+
+namespace {
+
+Napi::Object StatusToJs(Napi::Env env, const engine::Status& status) {
+  Napi::Object error = Napi::Object::New(env);
+  error.Set("code", status.code);
+  error.Set("message", status.message);
+  if (!status.s3_code.empty()) error.Set("s3Code", status.s3_code);
+  if (status.http_status != 0) error.Set("httpStatus", status.http_status);
+  return error;
+}
+
+Napi::Error TypeError(Napi::Env env, const char* what) { return Napi::TypeError::New(env, what); }
+
+ObjectPath PathArgument(const Napi::CallbackInfo& info, size_t at) {
+  if (!info[at].IsString() || !info[at + 1].IsString()) throw TypeError(info.Env(), "bucket and key must be strings");
+  return ObjectPath{info[at].As<Napi::String>().Utf8Value(), info[at + 1].As<Napi::String>().Utf8Value()};
+}
+
+uint64_t IdArgument(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) throw TypeError(info.Env(), "operation id must be a number");
+  return static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+}
+
+}  // namespace
+
+Napi::Function EngineWrap::DefineClass(Napi::Env env) {
+  return ObjectWrap<EngineWrap>::DefineClass(env, "Engine",
+                                             {
+                                                 InstanceMethod<&EngineWrap::Stat>("stat"),
+                                                 InstanceMethod<&EngineWrap::ReadFile>("readFile"),
+                                                 InstanceMethod<&EngineWrap::Read>("read"),
+                                                 InstanceMethod<&EngineWrap::WriteFile>("writeFile"),
+                                                 InstanceMethod<&EngineWrap::ReadDir>("readdir"),
+                                                 InstanceMethod<&EngineWrap::Remove>("rm"),
+                                                 InstanceMethod<&EngineWrap::Cancel>("cancel"),
+                                                 InstanceMethod<&EngineWrap::Close>("close"),
+                                             });
+}
+
+EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw TypeError(env, "Engine expects a configuration object");
+  engine::Config config = ConfigFromJs(info[0].As<Napi::Object>());
+
+  completions_ = Completions::New(env, "s3fs-native completions", 0, 1, this);
+  completions_.Unref(env);
+  engine::Status error;
+  engine_ = engine::Engine::Create(
+      std::move(config), [this](Operation* operation) { completions_.NonBlockingCall(operation); }, error);
+  if (!engine_) {
+    completions_.Release();
+    Napi::Error e = Napi::Error::New(env, "cannot start the S3 engine: " + error.message);
+    e.Set("code", error.code);
+    throw e;
+  }
+  // Registered after the thread-safe function, so it runs before that function's own teardown.
+  napi_add_env_cleanup_hook(env, &EngineWrap::CleanupHook, this);
+  cleanup_hook_registered_ = true;
+}
+
+EngineWrap::~EngineWrap() {
+  if (cleanup_hook_registered_) napi_remove_env_cleanup_hook(Env(), &EngineWrap::CleanupHook, this);
+  // Garbage collection comes only once nothing is in flight (each operation holds this object).
+  Shutdown(false);
+}
+
+void EngineWrap::CleanupHook(void* self) {
+  auto* wrap = static_cast<EngineWrap*>(self);
+  wrap->cleanup_hook_registered_ = false;
+  wrap->Shutdown(false);
+}
+
+void EngineWrap::Shutdown(bool env_alive) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  for (auto& [operation, pending] : pending_) {
+    operation->Cancel(engine::Status::Error("ABORT_ERR", "the file system was closed"));
+  }
+  // Waits until every CRT request has ended and every CRT object has shut down.
+  engine_.reset();
+  completions_.Release();
+  for (auto& [operation, pending] : pending_) {
+    if (env_alive) {
+      pending->deferred.Reject(StatusToJs(Env(), operation->status()));
+    } else {
+      pending->AbandonReferences();
+    }
+  }
+  pending_.clear();
+  by_id_.clear();
+}
+
+void EngineWrap::DeliverCompletion(Napi::Env env, Napi::Function, EngineWrap* self, Operation* operation) {
+  // A null env means the environment is being torn down; Shutdown owns what is left.
+  if (env == nullptr || self->shut_down_) return;
+  self->Settle(env, operation);
+}
+
+void EngineWrap::Settle(Napi::Env env, Operation* operation) {
+  auto found = pending_.find(operation);
+  if (found == pending_.end()) return;
+  std::unique_ptr<PendingOperation> pending = std::move(found->second);
+  pending_.erase(found);
+  by_id_.erase(pending->id);
+  if (pending_.empty()) completions_.Unref(env);
+
+  Napi::HandleScope scope(env);
+  const engine::Status& status = operation->status();
+  if (status.ok()) {
+    pending->deferred.Resolve(pending->result_to_js ? pending->result_to_js(env) : env.Undefined());
+  } else {
+    pending->deferred.Reject(StatusToJs(env, status));
+  }
+}
+
+Napi::Value EngineWrap::Launch(const Napi::CallbackInfo& info, std::unique_ptr<Operation> operation,
+                               std::vector<Napi::Reference<Napi::Value>> keep_alive,
+                               PendingOperation::ResultToJs to_js) {
+  Napi::Env env = info.Env();
+  if (shut_down_) throw Napi::Error::New(env, "the file system was closed");
+  uint64_t id = IdArgument(info);
+  auto pending = std::make_unique<PendingOperation>(id, std::move(operation), env);
+  pending->keep_alive = std::move(keep_alive);
+  pending->keep_alive.push_back(Napi::Persistent(info.This()));
+  pending->result_to_js = std::move(to_js);
+  Napi::Promise promise = pending->deferred.Promise();
+  Operation* raw = pending->operation.get();
+  if (pending_.empty()) completions_.Ref(env);
+  pending_.emplace(raw, std::move(pending));
+  by_id_.emplace(id, raw);
+  raw->Start();
+  return promise;
+}
+
+Napi::Value EngineWrap::Stat(const Napi::CallbackInfo& info) {
+  auto operation = std::make_unique<StatOperation>(*engine_, PathArgument(info, 1));
+  StatOperation* stat = operation.get();
+  return Launch(info, std::move(operation), {}, [stat](Napi::Env env) -> Napi::Value {
+    const FileInfo& st = stat->info();
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("isDirectory", st.is_directory);
+    result.Set("size", static_cast<double>(st.size));
+    result.Set("mtimeMs", st.mtime_ms);
+    if (!st.etag.empty()) result.Set("etag", st.etag);
+    return result;
+  });
+}
+
+Napi::Value EngineWrap::ReadFile(const Napi::CallbackInfo& info) {
+  auto operation = std::make_unique<ReadFileOperation>(*engine_, PathArgument(info, 1));
+  ReadFileOperation* read = operation.get();
+  return Launch(info, std::move(operation), {}, [read](Napi::Env env) -> Napi::Value {
+    const size_t size = static_cast<size_t>(read->size());
+    uint8_t* data = read->ReleaseData();
+    if (data == nullptr) return Napi::Buffer<uint8_t>::New(env, 0);
+    return Napi::Buffer<uint8_t>::New(env, data, size, [](Napi::Env, uint8_t* bytes) { std::free(bytes); });
+  });
+}
+
+Napi::Value EngineWrap::Read(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[3].IsBuffer()) throw TypeError(env, "buffer must be a Buffer");
+  auto buffer = info[3].As<Napi::Buffer<uint8_t>>();
+  const double offset = info[4].As<Napi::Number>().DoubleValue();
+  const double length = info[5].As<Napi::Number>().DoubleValue();
+  const double position = info[6].As<Napi::Number>().DoubleValue();
+  if (offset < 0 || length < 0 || position < 0 || offset + length > static_cast<double>(buffer.Length())) {
+    throw Napi::RangeError::New(env, "offset and length must lie within the buffer");
+  }
+  auto operation = std::make_unique<ReadRangeOperation>(*engine_, PathArgument(info, 1),
+                                                        buffer.Data() + static_cast<size_t>(offset),
+                                                        static_cast<size_t>(length), static_cast<uint64_t>(position));
+  ReadRangeOperation* read = operation.get();
+  std::vector<Napi::Reference<Napi::Value>> keep_alive;
+  keep_alive.push_back(Napi::Persistent(info[3]));
+  return Launch(info, std::move(operation), std::move(keep_alive), [read](Napi::Env env) -> Napi::Value {
+    return Napi::Number::New(env, static_cast<double>(read->bytes_read()));
+  });
+}
+
+Napi::Value EngineWrap::WriteFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[3].IsTypedArray()) throw TypeError(env, "data must be a Buffer or Uint8Array");
+  auto data = info[3].As<Napi::Uint8Array>();
+  auto operation = std::make_unique<WriteFileOperation>(*engine_, PathArgument(info, 1), data.Data(), data.ByteLength());
+  WriteFileOperation* write = operation.get();
+  std::vector<Napi::Reference<Napi::Value>> keep_alive;
+  keep_alive.push_back(Napi::Persistent(info[3]));
+  return Launch(info, std::move(operation), std::move(keep_alive), [write](Napi::Env env) -> Napi::Value {
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("etag", write->etag());
+    return result;
+  });
+}
+
+Napi::Value EngineWrap::ReadDir(const Napi::CallbackInfo& info) {
+  auto operation = std::make_unique<ReadDirOperation>(*engine_, PathArgument(info, 1));
+  ReadDirOperation* list = operation.get();
+  return Launch(info, std::move(operation), {}, [list](Napi::Env env) -> Napi::Value {
+    Napi::Array entries = Napi::Array::New(env, list->entries().size());
+    uint32_t i = 0;
+    for (const auto& [name, is_directory] : list->entries()) {
+      Napi::Object entry = Napi::Object::New(env);
+      entry.Set("name", name);
+      entry.Set("isDirectory", is_directory);
+      entries.Set(i++, entry);
+    }
+    return entries;
+  });
+}
+
+Napi::Value EngineWrap::Remove(const Napi::CallbackInfo& info) {
+  return Launch(info, std::make_unique<RemoveOperation>(*engine_, PathArgument(info, 1)), {}, nullptr);
+}
+
+Napi::Value EngineWrap::Cancel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t id = IdArgument(info);
+  auto found = by_id_.find(id);
+  if (found == by_id_.end()) return env.Undefined();
+  std::string code = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "ABORT_ERR";
+  std::string message = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "the operation was aborted";
+  found->second->Cancel(engine::Status::Error(std::move(code), std::move(message)));
+  return env.Undefined();
+}
+
+Napi::Value EngineWrap::Close(const Napi::CallbackInfo& info) {
+  Shutdown(true);
+  return info.Env().Undefined();
+}
+
+}  // namespace s3fs::napi

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "engine/engine.h"
+#include "napi/pending_operation.h"
+
+namespace s3fs::napi {
+
+// The JS `Engine` class: one per S3FileSystem. Every method starts a native operation and returns
+// its Promise; results come back through one thread-safe function per engine. An environment
+// cleanup hook cancels what is in flight and shuts the CRT down, so workers can be terminated.
+class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env);
+  explicit EngineWrap(const Napi::CallbackInfo& info);
+  ~EngineWrap() override;
+
+ private:
+  static void DeliverCompletion(Napi::Env env, Napi::Function, EngineWrap* self, Operation* operation);
+  using Completions = Napi::TypedThreadSafeFunction<EngineWrap, Operation, &EngineWrap::DeliverCompletion>;
+  static void CleanupHook(void* self);
+
+  Napi::Value Stat(const Napi::CallbackInfo& info);
+  Napi::Value ReadFile(const Napi::CallbackInfo& info);
+  Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value WriteFile(const Napi::CallbackInfo& info);
+  Napi::Value ReadDir(const Napi::CallbackInfo& info);
+  Napi::Value Remove(const Napi::CallbackInfo& info);
+  Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  // Registers and starts an operation; the Promise settles when it finishes.
+  Napi::Value Launch(const Napi::CallbackInfo& info, std::unique_ptr<Operation> operation,
+                     std::vector<Napi::Reference<Napi::Value>> keep_alive, PendingOperation::ResultToJs to_js);
+  void Settle(Napi::Env env, Operation* operation);
+  // Cancels everything in flight and releases every CRT object; `env_alive` is false during
+  // environment teardown, when no Promise can be settled any more.
+  void Shutdown(bool env_alive);
+
+  std::unique_ptr<engine::Engine> engine_;
+  Completions completions_;
+  std::unordered_map<Operation*, std::unique_ptr<PendingOperation>> pending_;
+  std::unordered_map<uint64_t, Operation*> by_id_;
+  bool shut_down_ = false;
+  bool cleanup_hook_registered_ = false;
+};
+
+}  // namespace s3fs::napi

@@ -1,0 +1,32 @@
+#include "ops/object_metadata.h"
+
+#include <aws/common/date_time.h>
+
+#include <cstdlib>
+
+namespace s3fs {
+
+namespace {
+
+double ParseDateMs(const std::string& text, aws_date_format format) {
+  if (text.empty()) return 0;
+  aws_date_time date;
+  aws_byte_cursor cursor = aws_byte_cursor_from_array(text.data(), text.size());
+  if (aws_date_time_init_from_str_cursor(&date, &cursor, format) != AWS_OP_SUCCESS) return 0;
+  return static_cast<double>(aws_date_time_as_millis(&date));
+}
+
+}  // namespace
+
+double ParseHttpDateMs(const std::string& text) { return ParseDateMs(text, AWS_DATE_FORMAT_RFC822); }
+double ParseIsoDateMs(const std::string& text) { return ParseDateMs(text, AWS_DATE_FORMAT_ISO_8601); }
+
+ObjectMetadata MetadataFromHeaders(const S3Response& response) {
+  ObjectMetadata metadata;
+  metadata.size = std::strtoull(response.Header("content-length").c_str(), nullptr, 10);
+  metadata.mtime_ms = ParseHttpDateMs(response.Header("last-modified"));
+  metadata.etag = response.Header("etag");
+  return metadata;
+}
+
+}  // namespace s3fs

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ops/s3_request.h"
+
+namespace s3fs {
+
+// What HEAD (or a GET's headers) says about an object.
+struct ObjectMetadata {
+  uint64_t size = 0;
+  double mtime_ms = 0;
+  std::string etag;
+};
+
+ObjectMetadata MetadataFromHeaders(const S3Response& response);
+double ParseHttpDateMs(const std::string& text);
+double ParseIsoDateMs(const std::string& text);
+
+}  // namespace s3fs

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <optional>
+
+#include "engine/status.h"
+#include "ops/s3_call.h"
+
+namespace s3fs::engine {
+class Engine;
+}
+
+namespace s3fs {
+
+// The base of every filesystem operation: a chain of S3 requests ending in one Status. Requests
+// run on CRT threads; continuations run there too and never block. Cancel may come from any thread
+// at any point: the request in flight is cancelled and the operation finishes with the reason.
+class Operation {
+ public:
+  explicit Operation(engine::Engine& engine) : engine_(engine) {}
+  virtual ~Operation() = default;
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
+
+  // Called once, on the JS thread.
+  virtual void Start() = 0;
+
+  void Cancel(engine::Status reason);
+  const engine::Status& status() const { return status_; }
+
+ protected:
+  using Continuation = std::function<void(S3Response&)>;
+
+  // Sends one request and continues with its response, unless the operation was cancelled.
+  void Send(S3Request request, Continuation then);
+  // Final: after this the operation may be deleted at any moment by the JS thread.
+  void Finish(engine::Status status);
+  // Finishes with the error the response describes.
+  void Fail(const S3Response& response);
+
+  engine::Engine& engine_;
+
+ private:
+  engine::Status status_;
+  std::mutex mutex_;
+  S3Call* current_ = nullptr;
+  std::optional<engine::Status> cancel_reason_;
+};
+
+engine::Status StatusOf(const S3Response& response);
+
+}  // namespace s3fs

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <aws/s3/s3_client.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace s3fs {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// One S3 request as the filesystem layer describes it; s3_call.cc turns it into a signed CRT
+// meta request for the configured endpoint.
+struct S3Request {
+  aws_s3_meta_request_type type = AWS_S3_META_REQUEST_TYPE_DEFAULT;
+  std::string method = "GET";
+  std::string bucket;
+  std::string key;
+  // Already encoded, parameters in canonical (sorted) order, without the leading '?'.
+  std::string query;
+  HeaderList headers;
+
+  // Request body: caller-owned memory that outlives the request.
+  const uint8_t* body = nullptr;
+  size_t body_size = 0;
+  bool has_body = false;
+
+  // Response body: copied straight into caller-owned memory at (object offset - dest_offset),
+  // never past dest_size; or, for small XML responses, collected into S3Response::body.
+  uint8_t* dest = nullptr;
+  size_t dest_size = 0;
+  uint64_t dest_offset = 0;
+  bool collect_body = false;
+};
+
+struct S3Response {
+  int crt_error = 0;
+  int http_status = 0;
+  HeaderList headers;  // names lower-cased
+  std::string body;
+  std::string error_body;
+  uint64_t bytes_received = 0;
+
+  bool ok() const { return crt_error == 0 && http_status >= 200 && http_status < 300; }
+  std::string Header(std::string_view lower_name) const;
+};
+
+}  // namespace s3fs
