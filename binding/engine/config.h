@@ -24,6 +24,8 @@ struct Config {
   bool verify_ssl = true;
   std::string ca_file;
   uint32_t connect_timeout_ms = 3000;
+  // A connection that moves no bytes for this long (rounded up to whole seconds) fails; 0: never.
+  uint32_t request_timeout_ms = 0;
   size_t part_size = 8 * 1024 * 1024;
   uint32_t max_connections = 0;
   double throughput_target_gbps = 10.0;

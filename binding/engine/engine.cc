@@ -2,6 +2,7 @@
 
 #include <aws/auth/credentials.h>
 #include <aws/common/byte_buf.h>
+#include <aws/http/connection.h>
 #include <aws/http/proxy.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/event_loop.h>
@@ -90,6 +91,12 @@ Status Engine::Init() {
   proxy_env_var_settings no_env_proxy{};
   no_env_proxy.env_var_type = AWS_HPEV_DISABLE;
 
+  // The CRT has no read timeout; its throughput monitor is one: a connection that moves no byte
+  // for the interval fails the request (after the retries) instead of hanging forever.
+  aws_http_connection_monitoring_options stall_monitor{};
+  stall_monitor.minimum_throughput_bytes_per_second = 1;
+  stall_monitor.allowable_throughput_failure_interval_seconds = (config_.request_timeout_ms + 999) / 1000;
+
   aws_s3_client_config client_config{};
   client_config.region = signing_config.region;
   client_config.client_bootstrap = bootstrap_;
@@ -102,6 +109,7 @@ Status Engine::Init() {
   client_config.retry_strategy = retry_strategy;
   client_config.connect_timeout_ms = config_.connect_timeout_ms;
   client_config.proxy_ev_settings = &no_env_proxy;
+  if (config_.request_timeout_ms > 0) client_config.monitoring_options = &stall_monitor;
   client_config.shutdown_callback = &Latch::SignalCallback;
   client_config.shutdown_callback_user_data = &latches_->client;
   client_ = aws_s3_client_new(allocator_, &client_config);

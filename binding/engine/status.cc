@@ -99,6 +99,8 @@ Status StatusFromCrtError(int crt_error) {
     case AWS_ERROR_HTTP_CONNECTION_CLOSED:
     case AWS_ERROR_HTTP_SERVER_CLOSED:
       return Status::Error("ECONNRESET", "connection closed: " + detail);
+    case AWS_ERROR_HTTP_CHANNEL_THROUGHPUT_FAILURE:
+      return Status::Error("ETIMEDOUT", "the server stopped sending or receiving data: " + detail);
     case AWS_IO_SOCKET_NETWORK_DOWN:
     case AWS_IO_SOCKET_NO_ROUTE_TO_HOST:
       return Status::Error("ENETUNREACH", "network unreachable: " + detail);

@@ -30,6 +30,7 @@ engine::Config ConfigFromJs(const Napi::Object& o) {
   c.verify_ssl = Bool(o, "verifySsl", c.verify_ssl);
   c.ca_file = String(o, "caFile");
   c.connect_timeout_ms = static_cast<uint32_t>(Number(o, "connectTimeoutMs", c.connect_timeout_ms));
+  c.request_timeout_ms = static_cast<uint32_t>(Number(o, "requestTimeoutMs", 0));
   c.part_size = static_cast<size_t>(Number(o, "partSize", static_cast<double>(c.part_size)));
   c.max_connections = static_cast<uint32_t>(Number(o, "maxConnections", 0));
   c.throughput_target_gbps = Number(o, "throughputTargetGbps", c.throughput_target_gbps);

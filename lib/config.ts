@@ -1,0 +1,170 @@
+import os from 'node:os'
+import path from 'node:path'
+
+import { S3FsError } from './errors.js'
+
+export interface Credentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+/** Constructor options. Each overrides the environment variable named beside it. */
+export interface S3FileSystemOptions {
+  /** AWS_REGION, else S3_REGION; default us-east-1. */
+  region?: string
+  /** S3_ENDPOINT: `host:port` or a URL; a custom endpoint is addressed path-style. */
+  endpoint?: string
+  /** S3_USE_HTTPS (0 means http); a scheme in the endpoint URL decides too. */
+  useHttps?: boolean
+  /** S3_VERIFY_SSL (0 means no certificate check). */
+  verifySsl?: boolean
+  /** S3_CA_FILE, else AWS_CA_BUNDLE. */
+  caFile?: string
+  /** S3_CONNECT_TIMEOUT_MSEC; default 3000. */
+  connectTimeoutMs?: number
+  /** S3_REQUEST_TIMEOUT_MSEC: a response that makes no progress for this long fails with ETIMEDOUT. */
+  requestTimeoutMs?: number
+  /** Default: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then the profile files. */
+  credentials?: Credentials
+  /** AWS_PROFILE; default "default". */
+  profile?: string
+  /** AWS_NO_SIGN_REQUEST=1: send unsigned requests (public buckets). */
+  unsigned?: boolean
+  /** Multipart part size in bytes (S3FS_PART_SIZE); at least 5 MiB; default 8 MiB. */
+  partSize?: number
+  /** Connections per transfer (S3FS_MAX_CONNECTIONS); default chosen by the engine. */
+  maxConnections?: number
+  /** Native I/O threads (S3FS_IO_THREADS); default: the number of CPUs. */
+  ioThreads?: number
+  /** Retries of a failed request (S3FS_MAX_RETRIES); default 5. */
+  maxRetries?: number
+  /** AWS_LOG_LEVEL: off, fatal, error, warn, info (or 0-4); default off. */
+  logLevel?: string | number
+  /** Read this instead of process.env. */
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+export interface ResolvedConfig {
+  region: string
+  endpointHost: string
+  endpointPort: number
+  useHttps: boolean
+  verifySsl: boolean
+  caFile: string
+  connectTimeoutMs: number
+  requestTimeoutMs: number
+  partSize: number
+  maxConnections: number
+  eventLoopThreads: number
+  throughputTargetGbps: number
+  maxRetries: number
+  unsignedRequests: boolean
+  credentials?: Credentials
+  profile: string
+  credentialsFile: string
+  configFile: string
+  useInstanceMetadata: boolean
+  logLevel: number
+  /** Where credentials were looked for, for the error that says none were found. */
+  credentialSources: string
+}
+
+const MIN_PART_SIZE = 5 * 1024 * 1024
+const LOG_LEVELS = ['off', 'fatal', 'error', 'warn', 'info']
+
+function invalid(what: string): S3FsError {
+  return new S3FsError('EINVAL', what, { op: 'configure', url: '' })
+}
+
+function flag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase())
+}
+
+function integer(value: number | string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const n = typeof value === 'number' ? value : Number(value)
+  if (!Number.isSafeInteger(n) || n < min) throw invalid(`${name} must be an integer of at least ${min}, got ${value}`)
+  return n
+}
+
+function logLevel(value: string | number | undefined): number {
+  if (value === undefined || value === '') return 0
+  const byName = LOG_LEVELS.indexOf(String(value).toLowerCase())
+  if (byName !== -1) return byName
+  const n = Number(value)
+  if (Number.isInteger(n) && n >= 0) return Math.min(n, LOG_LEVELS.length - 1)
+  throw invalid(`AWS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${value}`)
+}
+
+interface Endpoint {
+  host: string
+  port: number
+  https?: boolean
+}
+
+export function parseEndpoint(endpoint: string): Endpoint {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `scheme-less://${endpoint}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw invalid(`S3_ENDPOINT is neither host:port nor a URL: ${endpoint}`)
+  }
+  const scheme = url.protocol.slice(0, -1)
+  if (!['http', 'https', 'scheme-less'].includes(scheme)) throw invalid(`S3_ENDPOINT scheme must be http or https: ${endpoint}`)
+  if (url.pathname !== '/' && url.pathname !== '') throw invalid(`S3_ENDPOINT must not have a path: ${endpoint}`)
+  const result: Endpoint = { host: url.hostname, port: url.port === '' ? 0 : Number(url.port) }
+  if (scheme !== 'scheme-less') result.https = scheme === 'https'
+  return result
+}
+
+/** Configuration is read here, once: options first, then the environment, then defaults. */
+export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig {
+  const env = options.env ?? process.env
+  const endpointText = options.endpoint ?? env.S3_ENDPOINT ?? ''
+  const endpoint = endpointText === '' ? undefined : parseEndpoint(endpointText)
+  const home = env.HOME ?? os.homedir()
+
+  const useHttps = options.useHttps ?? endpoint?.https ?? flag(env.S3_USE_HTTPS) ?? true
+  const partSize = integer(options.partSize ?? env.S3FS_PART_SIZE, 'partSize', MIN_PART_SIZE) ?? 8 * 1024 * 1024
+
+  let credentials = options.credentials
+  if (credentials === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
+    if (env.AWS_SESSION_TOKEN) credentials.sessionToken = env.AWS_SESSION_TOKEN
+  }
+  const profile = options.profile ?? env.AWS_PROFILE ?? 'default'
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, '.aws', 'credentials')
+  const configFile = env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config')
+  const useInstanceMetadata = flag(env.AWS_EC2_METADATA_DISABLED) !== true
+
+  const config: ResolvedConfig = {
+    region: options.region ?? (env.AWS_REGION || env.S3_REGION || 'us-east-1'),
+    endpointHost: endpoint?.host ?? '',
+    endpointPort: endpoint?.port ?? 0,
+    useHttps,
+    verifySsl: options.verifySsl ?? flag(env.S3_VERIFY_SSL) ?? true,
+    caFile: options.caFile ?? (env.S3_CA_FILE || env.AWS_CA_BUNDLE || ''),
+    connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1) ?? 3000,
+    requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1) ?? 0,
+    partSize,
+    maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1) ?? 0,
+    eventLoopThreads: integer(options.ioThreads ?? env.S3FS_IO_THREADS, 'ioThreads', 1) ?? os.availableParallelism(),
+    throughputTargetGbps: 10,
+    maxRetries: integer(options.maxRetries ?? env.S3FS_MAX_RETRIES, 'maxRetries', 1) ?? 5,
+    unsignedRequests: options.unsigned ?? flag(env.AWS_NO_SIGN_REQUEST) ?? false,
+    profile,
+    credentialsFile,
+    configFile,
+    useInstanceMetadata,
+    logLevel: logLevel(options.logLevel ?? env.AWS_LOG_LEVEL),
+    credentialSources:
+      `the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, ` +
+      `profile '${profile}' in ${credentialsFile} and ${configFile}` +
+      (useInstanceMetadata ? ', and the EC2 instance role' : ' (instance role not tried: AWS_EC2_METADATA_DISABLED)'),
+  }
+  if (credentials !== undefined) config.credentials = credentials
+  return config
+}

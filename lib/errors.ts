@@ -1,0 +1,60 @@
+/** What a backend reports when an operation fails: no URL, no secret. */
+export interface FailureStatus {
+  code: string
+  message: string
+  s3Code?: string
+  httpStatus?: number
+}
+
+export interface ErrorContext {
+  op: string
+  url: string
+  s3Code?: string
+  httpStatus?: number
+  cause?: unknown
+}
+
+/**
+ * Every error this library raises. `code` is a stable Node-style code (ENOENT, EACCES, ENOTEMPTY,
+ * EINVAL, ETIMEDOUT, ECONNREFUSED, ECREDENTIALS, ESTALE, ABORT_ERR, …); `s3Code` and `httpStatus`
+ * are the server's, when it gave them; the message names the operation and the URL.
+ */
+export class S3FsError extends Error {
+  readonly code: string
+  readonly syscall: string
+  readonly url: string
+  readonly s3Code?: string
+  readonly httpStatus?: number
+
+  constructor(code: string, detail: string, context: ErrorContext) {
+    super(`${code}: ${detail}, ${context.op} '${context.url}'`, context.cause === undefined ? undefined : { cause: context.cause })
+    this.name = code === 'ABORT_ERR' ? 'AbortError' : 'S3FsError'
+    this.code = code
+    this.syscall = context.op
+    this.url = context.url
+    if (context.s3Code !== undefined) this.s3Code = context.s3Code
+    if (context.httpStatus !== undefined) this.httpStatus = context.httpStatus
+  }
+}
+
+export function errorFromStatus(status: FailureStatus, op: string, url: string, credentialSources: string): S3FsError {
+  const detail =
+    status.code === 'ECREDENTIALS'
+      ? `no AWS credentials found; looked in ${credentialSources}. ` +
+        'Provide credentials there, or pass { unsigned: true } / set AWS_NO_SIGN_REQUEST=1 for a public bucket'
+      : status.message
+  const context: ErrorContext = { op, url }
+  if (status.s3Code !== undefined) context.s3Code = status.s3Code
+  if (status.httpStatus !== undefined) context.httpStatus = status.httpStatus
+  return new S3FsError(status.code, detail, context)
+}
+
+export function isFailureStatus(value: unknown): value is FailureStatus {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as FailureStatus).code === 'string' &&
+    typeof (value as FailureStatus).message === 'string' &&
+    !(value instanceof Error)
+  )
+}

@@ -1,0 +1,5 @@
+export { S3FileSystem, type RmOptions, type Stats } from './fs.js'
+export type { CallOptions, DirEntry, FileStat } from './backend.js'
+export type { Credentials, S3FileSystemOptions } from './config.js'
+export { S3FsError } from './errors.js'
+export { parseS3Url, type S3Path } from './url.js'

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto'
+
+import { inject } from 'vitest'
+
+import { S3FileSystem, type S3FileSystemOptions } from '../lib/index.js'
+import { referenceClient } from './server/minio.js'
+
+export const BUCKET = 's3fs-test'
+export const server = inject('s3')
+
+/** The environment a test runs the library in: the test server, nothing from the machine. */
+export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    S3_ENDPOINT: server.endpoint,
+    AWS_ACCESS_KEY_ID: server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    HOME: '/nonexistent',
+    ...extra,
+  }
+}
+
+export function testFs(options: S3FileSystemOptions = {}): S3FileSystem {
+  return new S3FileSystem({ env: testEnv(), ...options })
+}
+
+/** A fresh prefix per test so tests never see each other's keys. */
+export function uniquePrefix(label: string): string {
+  return `${label}-${randomBytes(4).toString('hex')}`
+}
+
+export function url(key: string): string {
+  return `s3://${BUCKET}/${key}`
+}
+
+export function reference() {
+  return referenceClient(server)
+}
+
+export function randomData(size: number): Buffer {
+  return randomBytes(size)
+}

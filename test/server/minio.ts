@@ -1,0 +1,101 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
+
+export interface TestServer {
+  endpoint: string
+  port: number
+  accessKeyId: string
+  secretAccessKey: string
+  region: string
+  stop(): Promise<void>
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitUntilLive(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`MinIO exited with ${child.exitCode}:\n${log()}`)
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/minio/health/live`)
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`MinIO did not come up within 60 s:\n${log()}`)
+}
+
+/** An S3 client independent of the library under test, for setting up and checking state. */
+export function referenceClient(server: Pick<TestServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region'>): S3Client {
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+  })
+}
+
+/** Starts MinIO on a free loopback port with random credentials and the given buckets. */
+export async function startMinio(buckets: string[]): Promise<TestServer> {
+  const binary = execFileSync('bash', [path.join(repoRoot, 'scripts', 'build-minio.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-minio-'))
+  const port = await freePort()
+  const consolePort = await freePort()
+  const accessKeyId = `test${randomBytes(6).toString('hex')}`
+  const secretAccessKey = randomBytes(20).toString('hex')
+  let output = ''
+  const child = spawn(binary, ['server', '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, dataDir], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: dataDir,
+      MINIO_ROOT_USER: accessKeyId,
+      MINIO_ROOT_PASSWORD: secretAccessKey,
+      MINIO_BROWSER: 'off',
+      MINIO_UPDATE: 'off',
+      MINIO_API_REQUESTS_MAX: '10000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  try {
+    await waitUntilLive(port, child, () => output)
+    const server = { endpoint: `http://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop }
+    const client = referenceClient(server)
+    for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }))
+    client.destroy()
+    return server
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/server/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // Two cores: the test server and the native I/O threads need the rest.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    reporters: ['default', ['json', { outputFile: 'build/test-results.json' }]],
+  },
+})
