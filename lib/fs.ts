@@ -45,12 +45,12 @@ export class S3FileSystem {
     }
   }
 
-  readFile(url: string, options?: CallOptions): Promise<Buffer> {
+  async readFile(url: string, options?: CallOptions): Promise<Buffer> {
     return this.#backend.readFile(parseObjectUrl(url, 'readFile'), options)
   }
 
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; fewer at the end, 0 past it. */
-  read(url: string, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number> {
+  async read(url: string, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number> {
     const path = parseObjectUrl(url, 'read')
     for (const [name, value] of [['offset', offset], ['length', length], ['position', position]] as const) {
       if (!Number.isSafeInteger(value) || value < 0) {

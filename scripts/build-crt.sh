@@ -8,11 +8,15 @@ CRT_SOURCE_PACKAGE=aws-crt-python
 CRT_VERSION=0.16.8+dfsg-1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 prefix=${S3FS_CRT_PREFIX:-$root/deps/crt}
-stamp="$prefix/.built-$CRT_VERSION"
+# Fixes of this CRT version's faults, applied after Debian's own patches.
+patches=("$root"/scripts/crt-patches/*.patch)
+patch_id=$(cat "${patches[@]}" | sha256sum | cut -c1-12)
+stamp="$prefix/.built-$CRT_VERSION-$patch_id"
 
 if [ -f "$stamp" ]; then
   exit 0
 fi
+rm -rf "$prefix"
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -54,9 +58,12 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get source -qq "$CRT_SOURCE_PACKAGE=$CRT_VERSION" >/dev/null)
+(cd "$work" && apt-get source -qq "$CRT_SOURCE_PACKAGE=$CRT_VERSION" >"$work/source.log" 2>&1) || { cat "$work/source.log" >&2; exit 1; }
 src=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name "$CRT_SOURCE_PACKAGE-*" | head -n 1)
 [ -n "$src" ] || { echo "s3fs-native: apt-get source gave no source tree" >&2; exit 1; }
+for p in "${patches[@]}"; do
+  patch -d "$src" -p1 --quiet <"$p"
+done
 
 cmake -S "$src/crt" -B "$work/build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release \

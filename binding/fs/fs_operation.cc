@@ -14,9 +14,21 @@ void FsOperation::Head(std::function<void(const engine::Status&, const ObjectMet
   request.method = "HEAD";
   request.bucket = path_.bucket;
   request.key = path_.key;
-  Send(std::move(request), [then = std::move(then)](S3Response& response) {
-    // A HEAD error has no body; the status alone tells.
-    then(StatusOf(response), response.ok() ? MetadataFromHeaders(response) : ObjectMetadata{});
+  Send(std::move(request), [this, then = std::move(then)](S3Response& response) {
+    if (response.ok()) return then(engine::Status::Ok(), MetadataFromHeaders(response));
+    engine::Status status = StatusOf(response);
+    if (response.http_status == 404 || response.http_status < 400) return then(status, ObjectMetadata{});
+    // A HEAD error has no body, so no S3 error code: which of AccessDenied, SignatureDoesNotMatch,
+    // InvalidAccessKeyId, ... it was is worth one more request on this failure path.
+    S3Request probe;
+    probe.bucket = path_.bucket;
+    probe.key = path_.key;
+    probe.headers.emplace_back("Range", "bytes=0-0");
+    probe.collect_body = true;
+    Send(std::move(probe), [then, status](S3Response& probe_response) {
+      engine::Status detailed = StatusOf(probe_response);
+      then(detailed.ok() || detailed.s3_code.empty() ? status : detailed, ObjectMetadata{});
+    });
   });
 }
 

@@ -1,0 +1,97 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3'
+import { afterAll, describe, expect, test } from 'vitest'
+
+import { randomData, reference, testFs, uniquePrefix, url } from '../helpers.js'
+
+const PART = 5 * 1024 * 1024
+const fs = testFs({ partSize: PART })
+const prefix = uniquePrefix('roundtrip')
+afterAll(() => fs.close())
+
+describe('writeFile then readFile is byte-exact', () => {
+  const sizes: Array<[string, number]> = [
+    ['empty', 0],
+    ['one byte', 1],
+    ['part size - 1', PART - 1],
+    ['part size', PART],
+    ['part size + 1', PART + 1],
+    ['several parts', 3 * PART + 12345],
+  ]
+  for (const [label, size] of sizes) {
+    test(`${label} (${size} bytes)`, async () => {
+      const key = `${prefix}/${size}.bin`
+      const data = randomData(size)
+      await fs.writeFile(url(key), data)
+      const back = await fs.readFile(url(key))
+      expect(back.length).toBe(size)
+      expect(back.equals(data)).toBe(true)
+      const st = await fs.stat(url(key))
+      expect(st).toMatchObject({ isDirectory: false, size })
+      expect(st.isFile()).toBe(true)
+      expect(st.etag).toMatch(/^".+"$/)
+      expect(Math.abs(st.mtimeMs - Date.now())).toBeLessThan(10 * 60_000)
+    })
+  }
+
+  test('what the server stores is what was written (checked with an independent client)', async () => {
+    const key = `${prefix}/independent.bin`
+    const data = randomData(2 * PART + 7)
+    await fs.writeFile(url(key), data)
+    const client = reference()
+    const object = await client.send(new GetObjectCommand({ Bucket: 's3fs-test', Key: key }))
+    const stored = Buffer.from(await object.Body!.transformToByteArray())
+    client.destroy()
+    expect(stored.equals(data)).toBe(true)
+  })
+
+  test('a string is written as UTF-8', async () => {
+    await fs.writeFile(url(`${prefix}/text.txt`), 'grüße ✓')
+    expect((await fs.readFile(url(`${prefix}/text.txt`))).toString('utf8')).toBe('grüße ✓')
+  })
+
+  test('overwriting replaces the whole object', async () => {
+    const key = `${prefix}/overwrite.bin`
+    await fs.writeFile(url(key), randomData(PART + 10))
+    const second = randomData(100)
+    await fs.writeFile(url(key), second)
+    expect((await fs.readFile(url(key))).equals(second)).toBe(true)
+  })
+})
+
+describe('read into a caller buffer', () => {
+  const key = `${prefix}/ranged.bin`
+  const data = randomData(1000)
+
+  test('reads the range at the position into the offset', async () => {
+    await fs.writeFile(url(key), data)
+    const buffer = Buffer.alloc(300, 0xee)
+    const n = await fs.read(url(key), buffer, 50, 200, 100)
+    expect(n).toBe(200)
+    expect(buffer.subarray(50, 250).equals(data.subarray(100, 300))).toBe(true)
+    expect(buffer.subarray(0, 50).every((b) => b === 0xee)).toBe(true)
+    expect(buffer.subarray(250).every((b) => b === 0xee)).toBe(true)
+  })
+
+  test('is short at the end of the object and 0 past it', async () => {
+    const buffer = Buffer.alloc(100)
+    expect(await fs.read(url(key), buffer, 0, 100, 950)).toBe(50)
+    expect(buffer.subarray(0, 50).equals(data.subarray(950))).toBe(true)
+    expect(await fs.read(url(key), buffer, 0, 100, 1000)).toBe(0)
+    expect(await fs.read(url(key), buffer, 0, 100, 5000)).toBe(0)
+    expect(await fs.read(url(key), buffer, 0, 0, 0)).toBe(0)
+  })
+
+  test('of an empty object reads 0', async () => {
+    await fs.writeFile(url(`${prefix}/empty-for-read`), Buffer.alloc(0))
+    expect(await fs.read(url(`${prefix}/empty-for-read`), Buffer.alloc(10), 0, 10, 0)).toBe(0)
+  })
+
+  test('rejects a range outside the buffer before any request', async () => {
+    await expect(fs.read(url(key), Buffer.alloc(10), 5, 10, 0)).rejects.toMatchObject({ code: 'EINVAL' })
+    await expect(fs.read(url(key), Buffer.alloc(10), -1, 1, 0)).rejects.toMatchObject({ code: 'EINVAL' })
+  })
+
+  test('of a missing object is ENOENT', async () => {
+    await expect(fs.read(url(`${prefix}/missing`), Buffer.alloc(10), 0, 10, 0)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})

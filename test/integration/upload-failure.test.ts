@@ -1,0 +1,32 @@
+import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+
+import { S3FileSystem } from '../../lib/index.js'
+import { startCuttingProxy, type CuttingProxy } from '../server/cutting-proxy.js'
+import { BUCKET, randomData, reference, server, testEnv, uniquePrefix, url } from '../helpers.js'
+
+const PART = 5 * 1024 * 1024
+let proxy: CuttingProxy
+
+beforeAll(async () => {
+  // Requests under 1 MiB pass (create, abort); every 5 MiB part is cut, on every retry.
+  proxy = await startCuttingProxy(server.port, 1024 * 1024)
+})
+afterAll(() => proxy.close())
+
+test('a multipart upload that fails part-way leaves no upload and no object behind', async () => {
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART, maxRetries: 2 })
+  const key = `${uniquePrefix('failed-upload')}/big.bin`
+  const error = await fs.writeFile(url(key), randomData(3 * PART)).catch((e: unknown) => e)
+  fs.close()
+  expect(error).toBeInstanceOf(Error)
+  expect((error as { code: string }).code).toMatch(/^(ECONNRESET|EIO)$/)
+  expect((error as Error).message).toContain(url(key))
+  expect(proxy.cuts).toBeGreaterThan(0)
+
+  const client = reference()
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key }))
+  expect(uploads.Uploads ?? []).toEqual([])
+  await expect(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).rejects.toMatchObject({ name: 'NotFound' })
+  client.destroy()
+})
