@@ -1,0 +1,83 @@
+import { describe, expect, test } from 'vitest'
+
+import { parseEndpoint, resolveConfig } from '../../lib/config.js'
+
+describe('resolveConfig reads the environment as TensorFlow does', () => {
+  test('defaults', () => {
+    const c = resolveConfig({ env: { HOME: '/home/u' } })
+    expect(c).toMatchObject({
+      region: 'us-east-1',
+      endpointHost: '',
+      useHttps: true,
+      verifySsl: true,
+      connectTimeoutMs: 3000,
+      requestTimeoutMs: 0,
+      partSize: 8 * 1024 * 1024,
+      unsignedRequests: false,
+      profile: 'default',
+      credentialsFile: '/home/u/.aws/credentials',
+      configFile: '/home/u/.aws/config',
+      useInstanceMetadata: true,
+      logLevel: 0,
+    })
+    expect(c.credentials).toBeUndefined()
+  })
+
+  test('AWS_REGION, else S3_REGION', () => {
+    expect(resolveConfig({ env: { AWS_REGION: 'eu-west-1', S3_REGION: 'x' } }).region).toBe('eu-west-1')
+    expect(resolveConfig({ env: { S3_REGION: 'ap-south-1' } }).region).toBe('ap-south-1')
+  })
+
+  test('S3_ENDPOINT as host:port or URL, S3_USE_HTTPS, S3_VERIFY_SSL, CA file, timeouts', () => {
+    const c = resolveConfig({
+      env: {
+        S3_ENDPOINT: 'minio.local:9000',
+        S3_USE_HTTPS: '0',
+        S3_VERIFY_SSL: '0',
+        AWS_CA_BUNDLE: '/ca.pem',
+        S3_CONNECT_TIMEOUT_MSEC: '500',
+        S3_REQUEST_TIMEOUT_MSEC: '2000',
+      },
+    })
+    expect(c).toMatchObject({ endpointHost: 'minio.local', endpointPort: 9000, useHttps: false, verifySsl: false, caFile: '/ca.pem', connectTimeoutMs: 500, requestTimeoutMs: 2000 })
+    expect(resolveConfig({ env: { S3_ENDPOINT: 'https://s3.example.com', S3_USE_HTTPS: '0' } })).toMatchObject({ endpointHost: 's3.example.com', endpointPort: 0, useHttps: true })
+    expect(resolveConfig({ env: { S3_CA_FILE: '/a.pem', AWS_CA_BUNDLE: '/b.pem' } }).caFile).toBe('/a.pem')
+  })
+
+  test('credentials from the environment, profile and instance-role switches', () => {
+    const c = resolveConfig({ env: { AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK', AWS_SESSION_TOKEN: 'T', AWS_PROFILE: 'p', AWS_EC2_METADATA_DISABLED: 'true' } })
+    expect(c.credentials).toEqual({ accessKeyId: 'AK', secretAccessKey: 'SK', sessionToken: 'T' })
+    expect(c).toMatchObject({ profile: 'p', useInstanceMetadata: false })
+    expect(c.credentialSources).toContain("profile 'p'")
+    expect(c.credentialSources).not.toContain('SK')
+    expect(resolveConfig({ env: { AWS_ACCESS_KEY_ID: 'AK' } }).credentials).toBeUndefined()
+    expect(resolveConfig({ env: { AWS_NO_SIGN_REQUEST: '1' } }).unsignedRequests).toBe(true)
+  })
+
+  test('constructor options override the environment', () => {
+    const c = resolveConfig({ region: 'r', endpoint: 'http://h:1', partSize: 16 * 1024 * 1024, unsigned: true, env: { AWS_REGION: 'x', S3_ENDPOINT: 'y:2' } })
+    expect(c).toMatchObject({ region: 'r', endpointHost: 'h', endpointPort: 1, useHttps: false, partSize: 16 * 1024 * 1024, unsignedRequests: true })
+  })
+
+  test('invalid values are EINVAL', () => {
+    expect(() => resolveConfig({ env: { S3_CONNECT_TIMEOUT_MSEC: 'soon' } })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+    expect(() => resolveConfig({ partSize: 1024, env: {} })).toThrow(/at least 5242880/)
+    expect(() => resolveConfig({ env: { S3_ENDPOINT: 'ftp://h' } })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+    expect(() => resolveConfig({ env: { AWS_LOG_LEVEL: 'loud' } })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+  })
+
+  test('AWS_LOG_LEVEL by name or number, capped at info', () => {
+    expect(resolveConfig({ env: { AWS_LOG_LEVEL: 'warn' } }).logLevel).toBe(3)
+    expect(resolveConfig({ env: { AWS_LOG_LEVEL: '6' } }).logLevel).toBe(4)
+  })
+})
+
+describe('parseEndpoint', () => {
+  test('forms', () => {
+    expect(parseEndpoint('127.0.0.1:9000')).toEqual({ host: '127.0.0.1', port: 9000 })
+    expect(parseEndpoint('http://localhost:9000')).toEqual({ host: 'localhost', port: 9000, https: false })
+    expect(parseEndpoint('https://s3.amazonaws.com')).toEqual({ host: 's3.amazonaws.com', port: 0, https: true })
+    expect(parseEndpoint('[::1]:9000')).toEqual({ host: '[::1]', port: 9000 })
+    expect(() => parseEndpoint('http://h:1/path')).toThrow(/path/)
+  })
+})
