@@ -28,6 +28,8 @@ struct Config {
   uint32_t request_timeout_ms = 0;
   size_t part_size = 8 * 1024 * 1024;
   uint32_t max_connections = 0;
+  // Kept-alive connections per server for single requests (stat, list, ranged reads, ...).
+  size_t pool_connections = 64;
   double throughput_target_gbps = 10.0;
   uint16_t event_loop_threads = 0;
   uint32_t max_retries = 0;

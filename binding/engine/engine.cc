@@ -3,6 +3,8 @@
 #include <aws/auth/credentials.h>
 #include <aws/common/byte_buf.h>
 #include <aws/http/connection.h>
+#include <aws/http/connection_manager.h>
+#include <aws/io/socket.h>
 #include <aws/http/proxy.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/event_loop.h>
@@ -76,15 +78,14 @@ Status Engine::Init() {
     aws_tls_connection_options_init_from_ctx(tls_options_.get(), tls_ctx_);
   }
 
-  aws_signing_config_aws signing_config{};
   aws_s3_init_default_signing_config(
-      &signing_config, aws_byte_cursor_from_array(config_.region.data(), config_.region.size()), credentials_);
+      &signing_config_, aws_byte_cursor_from_array(config_.region.data(), config_.region.size()), credentials_);
 
   aws_standard_retry_options retry_options{};
   retry_options.backoff_retry_options.el_group = event_loop_group_;
   retry_options.backoff_retry_options.max_retries = config_.max_retries;
-  aws_retry_strategy* retry_strategy = aws_retry_strategy_new_standard(allocator_, &retry_options);
-  if (retry_strategy == nullptr) return StatusFromCrtError(aws_last_error());
+  retry_strategy_ = aws_retry_strategy_new_standard(allocator_, &retry_options);
+  if (retry_strategy_ == nullptr) return StatusFromCrtError(aws_last_error());
 
   // Proxies come from the configuration, not from HTTP_PROXY: the CRT would ignore NO_PROXY and
   // send loopback traffic to a proxy.
@@ -93,27 +94,25 @@ Status Engine::Init() {
 
   // The CRT has no read timeout; its throughput monitor is one: a connection that moves no byte
   // for the interval fails the request (after the retries) instead of hanging forever.
-  aws_http_connection_monitoring_options stall_monitor{};
-  stall_monitor.minimum_throughput_bytes_per_second = 1;
-  stall_monitor.allowable_throughput_failure_interval_seconds = (config_.request_timeout_ms + 999) / 1000;
+  stall_monitor_.minimum_throughput_bytes_per_second = 1;
+  stall_monitor_.allowable_throughput_failure_interval_seconds = (config_.request_timeout_ms + 999) / 1000;
 
   aws_s3_client_config client_config{};
-  client_config.region = signing_config.region;
+  client_config.region = signing_config_.region;
   client_config.client_bootstrap = bootstrap_;
   client_config.tls_mode = config_.use_https ? AWS_MR_TLS_ENABLED : AWS_MR_TLS_DISABLED;
   client_config.tls_connection_options = tls_options_.get();
-  client_config.signing_config = credentials_ != nullptr ? &signing_config : nullptr;
+  client_config.signing_config = credentials_ != nullptr ? &signing_config_ : nullptr;
   client_config.part_size = config_.part_size;
   client_config.throughput_target_gbps = config_.throughput_target_gbps;
   client_config.max_active_connections_override = config_.max_connections;
-  client_config.retry_strategy = retry_strategy;
+  client_config.retry_strategy = retry_strategy_;
   client_config.connect_timeout_ms = config_.connect_timeout_ms;
   client_config.proxy_ev_settings = &no_env_proxy;
-  if (config_.request_timeout_ms > 0) client_config.monitoring_options = &stall_monitor;
+  if (config_.request_timeout_ms > 0) client_config.monitoring_options = &stall_monitor_;
   client_config.shutdown_callback = &Latch::SignalCallback;
   client_config.shutdown_callback_user_data = &latches_->client;
   client_ = aws_s3_client_new(allocator_, &client_config);
-  aws_retry_strategy_release(retry_strategy);
   if (client_ == nullptr) return StatusFromCrtError(aws_last_error());
   return Status::Ok();
 }
@@ -136,12 +135,72 @@ void Engine::WaitForCallsToEnd() {
   calls_ended_.wait(lock, [this] { return calls_in_flight_ == 0; });
 }
 
+aws_http_connection_manager* Engine::ConnectionPool(const std::string& host, uint16_t port) {
+  const std::string key = host + ":" + std::to_string(port);
+  std::lock_guard<std::mutex> lock(pools_mutex_);
+  auto found = pools_.find(key);
+  if (found != pools_.end()) return found->second;
+
+  aws_socket_options socket_options{};
+  socket_options.type = AWS_SOCKET_STREAM;
+  socket_options.domain = AWS_SOCKET_IPV4;
+  socket_options.connect_timeout_ms = config_.connect_timeout_ms;
+  socket_options.keepalive = true;
+
+  aws_tls_connection_options tls_options{};
+  if (tls_options_) {
+    if (aws_tls_connection_options_copy(&tls_options, tls_options_.get()) != AWS_OP_SUCCESS) return nullptr;
+    aws_byte_cursor server_name = aws_byte_cursor_from_array(host.data(), host.size());
+    aws_tls_connection_options_set_server_name(&tls_options, allocator_, &server_name);
+  }
+  proxy_env_var_settings no_env_proxy{};
+  no_env_proxy.env_var_type = AWS_HPEV_DISABLE;
+
+  aws_http_connection_manager_options options{};
+  options.bootstrap = bootstrap_;
+  options.initial_window_size = SIZE_MAX;
+  options.socket_options = &socket_options;
+  options.tls_connection_options = tls_options_ ? &tls_options : nullptr;
+  options.monitoring_options = config_.request_timeout_ms > 0 ? &stall_monitor_ : nullptr;
+  options.host = aws_byte_cursor_from_array(host.data(), host.size());
+  options.port = port;
+  options.proxy_ev_settings = &no_env_proxy;
+  options.max_connections = config_.pool_connections;
+  options.shutdown_complete_user_data = this;
+  options.shutdown_complete_callback = &Engine::OnPoolShutdown;
+  options.max_connection_idle_in_milliseconds = 60'000;
+  aws_http_connection_manager* pool = aws_http_connection_manager_new(allocator_, &options);
+  if (tls_options_) aws_tls_connection_options_clean_up(&tls_options);
+  if (pool == nullptr) return nullptr;
+  pools_.emplace(key, pool);
+  ++pools_alive_;
+  return pool;
+}
+
+void Engine::OnPoolShutdown(void* user_data) {
+  auto* self = static_cast<Engine*>(user_data);
+  std::lock_guard<std::mutex> lock(self->pools_mutex_);
+  if (--self->pools_alive_ == 0) self->pools_shut_down_.notify_all();
+}
+
+void Engine::ReleaseConnectionPools() {
+  std::unique_lock<std::mutex> lock(pools_mutex_);
+  std::map<std::string, aws_http_connection_manager*> pools;
+  pools.swap(pools_);
+  lock.unlock();
+  for (auto& [key, pool] : pools) aws_http_connection_manager_release(pool);
+  lock.lock();
+  pools_shut_down_.wait(lock, [this] { return pools_alive_ == 0; });
+}
+
 Engine::~Engine() {
   WaitForCallsToEnd();
+  ReleaseConnectionPools();
   if (client_ != nullptr) {
     aws_s3_client_release(client_);
     latches_->client.Wait();
   }
+  aws_retry_strategy_release(retry_strategy_);
   aws_credentials_provider_release(credentials_);
   if (tls_options_) aws_tls_connection_options_clean_up(tls_options_.get());
   if (tls_ctx_ != nullptr) aws_tls_ctx_release(tls_ctx_);

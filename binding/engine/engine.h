@@ -3,8 +3,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+
+#include <aws/auth/signing_config.h>
+#include <aws/http/connection.h>
 
 #include "engine/config.h"
 #include "engine/status.h"
@@ -14,6 +19,8 @@ struct aws_client_bootstrap;
 struct aws_credentials_provider;
 struct aws_event_loop_group;
 struct aws_host_resolver;
+struct aws_http_connection_manager;
+struct aws_retry_strategy;
 struct aws_s3_client;
 struct aws_tls_ctx;
 struct aws_tls_connection_options;
@@ -40,6 +47,12 @@ class Engine {
   aws_allocator* allocator() const { return allocator_; }
   aws_s3_client* client() const { return client_; }
   bool has_credentials() const { return credentials_ != nullptr; }
+  aws_retry_strategy* retry_strategy() const { return retry_strategy_; }
+  const aws_signing_config_aws* signing_config() const { return &signing_config_; }
+
+  // The kept-alive connection pool for one server, created on first use; null (with the CRT
+  // error raised) when it cannot be created. Thread-safe.
+  aws_http_connection_manager* ConnectionPool(const std::string& host, uint16_t port);
 
   // Bracket the life of every CRT request. BeginCall is false once shutdown has begun.
   bool BeginCall();
@@ -52,6 +65,8 @@ class Engine {
   Engine(Config config, FinishedCallback on_finished);
   Status Init();
   void WaitForCallsToEnd();
+  void ReleaseConnectionPools();
+  static void OnPoolShutdown(void* self);
 
   Config config_;
   FinishedCallback on_finished_;
@@ -63,6 +78,14 @@ class Engine {
   aws_tls_ctx* tls_ctx_ = nullptr;
   std::unique_ptr<aws_tls_connection_options> tls_options_;
   aws_s3_client* client_ = nullptr;
+  aws_retry_strategy* retry_strategy_ = nullptr;
+  aws_signing_config_aws signing_config_{};
+  aws_http_connection_monitoring_options stall_monitor_{};
+
+  std::mutex pools_mutex_;
+  std::condition_variable pools_shut_down_;
+  std::map<std::string, aws_http_connection_manager*> pools_;
+  size_t pools_alive_ = 0;
   struct ShutdownLatches;
   std::unique_ptr<ShutdownLatches> latches_;
 

@@ -1,15 +1,10 @@
 #pragma once
 
-#include <aws/common/uri.h>
+#include <aws/common/byte_buf.h>
 
 #include <functional>
-#include <mutex>
 
 #include "ops/s3_request.h"
-
-struct aws_http_message;
-struct aws_input_stream;
-struct aws_s3_meta_request;
 
 namespace s3fs::engine {
 class Engine;
@@ -17,41 +12,38 @@ class Engine;
 
 namespace s3fs {
 
-// One CRT meta request from start to shutdown. It owns the HTTP message, the body stream and the
-// endpoint until the CRT has let go of them, then hands the response over and deletes itself.
+// One S3 request from start to the release of its last CRT resource. Large transfers
+// (GET_OBJECT, PUT_OBJECT) go through the CRT's S3 client, which splits them into parallel parts;
+// single requests go through a kept-alive connection pool, because the S3 client closes an
+// endpoint's connections whenever nothing is in flight to it.
 class S3Call {
  public:
   using Done = std::function<void(S3Response&)>;
 
   // Null when the request could not start (engine shutting down, CRT refusal); then `refusal`
   // says why and `done` is never called. Otherwise `done` is called once, on a CRT thread, after
-  // the CRT has released every resource of the request.
+  // the CRT has released every resource of the request; then the call deletes itself.
   static S3Call* Start(engine::Engine& engine, S3Request request, Done done, S3Response& refusal);
 
-  // Thread-safe; the request then finishes with AWS_ERROR_S3_CANCELED.
-  void Cancel();
+  // Thread-safe, any time before `done`: the request then ends with AWS_ERROR_S3_CANCELED.
+  virtual void Cancel() = 0;
 
- private:
+ protected:
   S3Call(engine::Engine& engine, S3Request request, Done done);
-  ~S3Call();
-  bool BuildMessage();
+  virtual ~S3Call();
+  virtual bool Begin(S3Response& refusal) = 0;
 
-  static int OnHeaders(aws_s3_meta_request*, const aws_http_headers* headers, int status, void* self);
-  static int OnBody(aws_s3_meta_request*, const aws_byte_cursor* body, uint64_t range_start, void* self);
-  static void OnFinish(aws_s3_meta_request*, const aws_s3_meta_request_result* result, void* self);
-  static void OnShutdown(void* self);
+  void StoreHeader(aws_byte_cursor name, aws_byte_cursor value);
+  // `at` is the offset of this chunk within the destination.
+  void StoreBody(aws_byte_cursor body, uint64_t at);
+  void Complete();
 
   engine::Engine& engine_;
   S3Request request_;
-  Done done_;
   S3Response response_;
-  aws_http_message* message_ = nullptr;
-  aws_input_stream* body_stream_ = nullptr;
-  aws_uri endpoint_{};
-  bool endpoint_parsed_ = false;
 
-  std::mutex mutex_;
-  aws_s3_meta_request* meta_request_ = nullptr;
+ private:
+  Done done_;
 };
 
 }  // namespace s3fs

@@ -2,15 +2,15 @@ import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
 import { S3FileSystem } from '../../lib/index.js'
-import { startCuttingProxy, type CuttingProxy } from '../server/cutting-proxy.js'
+import { startTcpProxy, type TcpProxy } from '../server/tcp-proxy.js'
 import { BUCKET, randomData, reference, server, testEnv, uniquePrefix, url } from '../helpers.js'
 
 const PART = 5 * 1024 * 1024
-let proxy: CuttingProxy
+let proxy: TcpProxy
 
 beforeAll(async () => {
   // Requests under 1 MiB pass (create, abort); every 5 MiB part is cut, on every retry.
-  proxy = await startCuttingProxy(server.port, 1024 * 1024)
+  proxy = await startTcpProxy(server.port, { cutAfterBytes: 1024 * 1024 })
 })
 afterAll(() => proxy.close())
 

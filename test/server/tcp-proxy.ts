@@ -1,20 +1,31 @@
 import net from 'node:net'
 
-export interface CuttingProxy {
+export interface ProxyOptions {
+  /** Cut a connection once the client has sent more than this many bytes. */
+  cutAfterBytes?: number
+  /** Forward requests but never send a response byte back. */
+  stallResponses?: boolean
+}
+
+export interface TcpProxy {
   endpoint: string
+  /** Connections accepted so far. */
+  readonly connections: number
   /** Connections cut so far. */
   readonly cuts: number
   close(): Promise<void>
 }
 
 /**
- * A loopback TCP proxy that forwards to `targetPort` and cuts every connection once the client has
- * sent more than `limitBytes`: small requests pass, large uploads fail every time they are tried.
+ * A loopback TCP proxy in front of the test server, for what a real server does not do on demand:
+ * count connections, cut large uploads on every try, stall responses.
  */
-export async function startCuttingProxy(targetPort: number, limitBytes: number): Promise<CuttingProxy> {
+export async function startTcpProxy(targetPort: number, options: ProxyOptions = {}): Promise<TcpProxy> {
+  let connections = 0
   let cuts = 0
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
+    connections++
     const upstream = net.connect(targetPort, '127.0.0.1')
     sockets.add(client)
     sockets.add(upstream)
@@ -25,14 +36,16 @@ export async function startCuttingProxy(targetPort: number, limitBytes: number):
     }
     client.on('data', (chunk: Buffer) => {
       sent += chunk.length
-      if (sent > limitBytes) {
+      if (options.cutAfterBytes !== undefined && sent > options.cutAfterBytes) {
         cuts++
         cut()
         return
       }
       upstream.write(chunk)
     })
-    upstream.on('data', (chunk: Buffer) => client.write(chunk))
+    upstream.on('data', (chunk: Buffer) => {
+      if (!options.stallResponses) client.write(chunk)
+    })
     client.on('close', () => {
       sockets.delete(client)
       upstream.destroy()
@@ -48,6 +61,9 @@ export async function startCuttingProxy(targetPort: number, limitBytes: number):
   const { port } = server.address() as net.AddressInfo
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    get connections() {
+      return connections
+    },
     get cuts() {
       return cuts
     },

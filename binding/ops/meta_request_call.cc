@@ -1,0 +1,85 @@
+#include "ops/meta_request_call.h"
+
+#include <aws/http/request_response.h>
+#include <aws/s3/s3_client.h>
+
+#include "engine/engine.h"
+
+namespace s3fs {
+
+bool MetaRequestCall::Begin(S3Response& refusal) {
+  if (!message_.Build(engine_, request_)) {
+    refusal.crt_error = aws_last_error();
+    return false;
+  }
+  aws_s3_meta_request_options options{};
+  options.type = request_.type;
+  options.message = message_.message();
+  options.endpoint = message_.endpoint();
+  options.user_data = this;
+  options.headers_callback = &MetaRequestCall::OnHeaders;
+  options.body_callback = &MetaRequestCall::OnBody;
+  options.finish_callback = &MetaRequestCall::OnFinish;
+  options.shutdown_callback = &MetaRequestCall::OnShutdown;
+
+  // Held across the start so that a finish callback arriving at once sees meta_request_ set.
+  std::lock_guard<std::mutex> lock(mutex_);
+  meta_request_ = aws_s3_client_make_meta_request(engine_.client(), &options);
+  if (meta_request_ == nullptr) {
+    refusal.crt_error = aws_last_error();
+    return false;
+  }
+  return true;
+}
+
+void MetaRequestCall::Cancel() {
+  aws_s3_meta_request* meta_request = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (meta_request_ != nullptr) meta_request = aws_s3_meta_request_acquire(meta_request_);
+  }
+  if (meta_request != nullptr) {
+    aws_s3_meta_request_cancel(meta_request);
+    aws_s3_meta_request_release(meta_request);
+  }
+}
+
+int MetaRequestCall::OnHeaders(aws_s3_meta_request*, const aws_http_headers* headers, int status, void* user_data) {
+  auto* self = static_cast<MetaRequestCall*>(user_data);
+  self->response_.http_status = status;
+  const size_t count = aws_http_headers_count(headers);
+  for (size_t i = 0; i < count; ++i) {
+    aws_http_header header;
+    if (aws_http_headers_get_index(headers, i, &header) == AWS_OP_SUCCESS) self->StoreHeader(header.name, header.value);
+  }
+  return AWS_OP_SUCCESS;
+}
+
+int MetaRequestCall::OnBody(aws_s3_meta_request*, const aws_byte_cursor* body, uint64_t range_start, void* user_data) {
+  auto* self = static_cast<MetaRequestCall*>(user_data);
+  // Parts arrive in order, each with its object offset.
+  self->StoreBody(*body, range_start - self->request_.dest_offset);
+  return AWS_OP_SUCCESS;
+}
+
+void MetaRequestCall::OnFinish(aws_s3_meta_request*, const aws_s3_meta_request_result* result, void* user_data) {
+  auto* self = static_cast<MetaRequestCall*>(user_data);
+  self->response_.crt_error = result->error_code;
+  if (result->response_status != 0) self->response_.http_status = result->response_status;
+  // The CRT frees the error body when this callback returns.
+  if (result->error_response_body != nullptr) {
+    self->response_.error_body.assign(reinterpret_cast<const char*>(result->error_response_body->buffer),
+                                      result->error_response_body->len);
+  }
+  aws_s3_meta_request* meta_request;
+  {
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    meta_request = self->meta_request_;
+    self->meta_request_ = nullptr;
+  }
+  aws_s3_meta_request_release(meta_request);
+}
+
+void MetaRequestCall::OnShutdown(void* user_data) { static_cast<MetaRequestCall*>(user_data)->Complete(); }
+
+}  // namespace s3fs

@@ -1,0 +1,188 @@
+#include "ops/pooled_call.h"
+
+#include <aws/auth/signable.h>
+#include <aws/auth/signing.h>
+#include <aws/auth/signing_config.h>
+#include <aws/auth/signing_result.h>
+#include <aws/common/date_time.h>
+#include <aws/http/connection.h>
+#include <aws/http/connection_manager.h>
+#include <aws/http/request_response.h>
+#include <aws/io/retry_strategy.h>
+#include <aws/s3/s3.h>
+
+#include "engine/engine.h"
+
+namespace s3fs {
+
+PooledCall::~PooledCall() {
+  if (token_ != nullptr) aws_retry_token_release(token_);
+}
+
+bool PooledCall::cancelled() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return cancelled_;
+}
+
+void PooledCall::Cancel() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cancelled_ = true;
+  // Closing the connection ends the stream at once (with an error that OnComplete reads as the
+  // cancel); a connection closed this way is not reused.
+  if (connection_ != nullptr && stream_ != nullptr) aws_http_connection_close(connection_);
+}
+
+bool PooledCall::Begin(S3Response& refusal) {
+  if (aws_retry_strategy_acquire_retry_token(engine_.retry_strategy(), nullptr, &PooledCall::OnToken, this, 0) !=
+      AWS_OP_SUCCESS) {
+    refusal.crt_error = aws_last_error();
+    return false;
+  }
+  return true;
+}
+
+void PooledCall::OnToken(aws_retry_strategy*, int error_code, aws_retry_token* token, void* user_data) {
+  auto* self = static_cast<PooledCall*>(user_data);
+  if (error_code != 0) return self->Finish(error_code);
+  self->token_ = token;
+  self->Attempt();
+}
+
+void PooledCall::Attempt() {
+  if (cancelled()) return Finish(AWS_ERROR_S3_CANCELED);
+  response_ = S3Response{};
+  message_ = std::make_unique<S3Message>();
+  if (!message_->Build(engine_, request_)) return Finish(aws_last_error());
+
+  aws_signing_config_aws signing = *engine_.signing_config();
+  aws_date_time_init_now(&signing.date);
+  aws_signable* signable = aws_signable_new_http_request(engine_.allocator(), message_->message());
+  if (signable == nullptr) return Finish(aws_last_error());
+  // The signable is only read during signing; OnSigned destroys it.
+  signable_ = signable;
+  if (aws_sign_request_aws(engine_.allocator(), signable, reinterpret_cast<aws_signing_config_base*>(&signing),
+                           &PooledCall::OnSigned, this) != AWS_OP_SUCCESS) {
+    signable_ = nullptr;
+    aws_signable_destroy(signable);
+    return Finish(aws_last_error());
+  }
+}
+
+void PooledCall::OnSigned(aws_signing_result* result, int error_code, void* user_data) {
+  auto* self = static_cast<PooledCall*>(user_data);
+  aws_signable_destroy(self->signable_);
+  self->signable_ = nullptr;
+  if (error_code == 0 &&
+      aws_apply_signing_result_to_http_request(self->message_->message(), self->engine_.allocator(), result) !=
+          AWS_OP_SUCCESS) {
+    error_code = aws_last_error();
+  }
+  if (error_code != 0) return self->Finish(error_code);
+  if (self->cancelled()) return self->Finish(AWS_ERROR_S3_CANCELED);
+  aws_http_connection_manager* pool = self->engine_.ConnectionPool(self->message_->host(), self->message_->port());
+  if (pool == nullptr) return self->Finish(aws_last_error());
+  aws_http_connection_manager_acquire_connection(pool, &PooledCall::OnConnection, self);
+}
+
+void PooledCall::OnConnection(aws_http_connection* connection, int error_code, void* user_data) {
+  auto* self = static_cast<PooledCall*>(user_data);
+  if (error_code != 0) return self->Retry(error_code, false);
+
+  aws_http_make_request_options options{};
+  options.self_size = sizeof(options);
+  options.request = self->message_->message();
+  options.user_data = self;
+  options.on_response_headers = &PooledCall::OnHeaders;
+  options.on_response_body = &PooledCall::OnBody;
+  options.on_complete = &PooledCall::OnComplete;
+  {
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->connection_ = connection;
+    if (!self->cancelled_) self->stream_ = aws_http_connection_make_request(connection, &options);
+  }
+  if (self->stream_ == nullptr || aws_http_stream_activate(self->stream_) != AWS_OP_SUCCESS) {
+    int error = self->cancelled() ? AWS_ERROR_S3_CANCELED : aws_last_error();
+    {
+      std::lock_guard<std::mutex> lock(self->mutex_);
+      aws_http_stream_release(self->stream_);
+      self->stream_ = nullptr;
+      self->connection_ = nullptr;
+    }
+    aws_http_connection_manager_release_connection(
+        self->engine_.ConnectionPool(self->message_->host(), self->message_->port()), connection);
+    return self->Finish(error);
+  }
+}
+
+int PooledCall::OnHeaders(aws_http_stream* stream, aws_http_header_block block, const aws_http_header* headers, size_t count,
+                          void* user_data) {
+  auto* self = static_cast<PooledCall*>(user_data);
+  if (block != AWS_HTTP_HEADER_BLOCK_MAIN) return AWS_OP_SUCCESS;
+  if (self->response_.http_status == 0) aws_http_stream_get_incoming_response_status(stream, &self->response_.http_status);
+  for (size_t i = 0; i < count; ++i) self->StoreHeader(headers[i].name, headers[i].value);
+  return AWS_OP_SUCCESS;
+}
+
+int PooledCall::OnBody(aws_http_stream*, const aws_byte_cursor* data, void* user_data) {
+  auto* self = static_cast<PooledCall*>(user_data);
+  const int status = self->response_.http_status;
+  if (status >= 200 && status < 300) {
+    self->StoreBody(*data, self->response_.bytes_received);
+  } else {
+    self->response_.error_body.append(reinterpret_cast<const char*>(data->ptr), data->len);
+  }
+  return AWS_OP_SUCCESS;
+}
+
+void PooledCall::OnComplete(aws_http_stream* stream, int error_code, void* user_data) {
+  auto* self = static_cast<PooledCall*>(user_data);
+  aws_http_connection* connection;
+  {
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    connection = self->connection_;
+    self->connection_ = nullptr;
+    self->stream_ = nullptr;
+  }
+  aws_http_stream_release(stream);
+  aws_http_connection_manager_release_connection(
+      self->engine_.ConnectionPool(self->message_->host(), self->message_->port()), connection);
+
+  if (self->cancelled()) return self->Finish(AWS_ERROR_S3_CANCELED);
+  if (error_code != 0) return self->Retry(error_code, false);
+  const int status = self->response_.http_status;
+  if (status == 500 || status == 502 || status == 503 || status == 504 || status == 429) {
+    return self->Retry(AWS_ERROR_S3_INVALID_RESPONSE_STATUS, status == 503 || status == 429);
+  }
+  aws_retry_token_record_success(self->token_);
+  self->Finish(status >= 200 && status < 300 ? 0 : AWS_ERROR_S3_INVALID_RESPONSE_STATUS);
+}
+
+void PooledCall::Retry(int error_code, bool throttled) {
+  if (cancelled()) return Finish(AWS_ERROR_S3_CANCELED);
+  // A failed TLS negotiation does not heal on retry, and s2n delays each failure by seconds.
+  const bool tls_failure = error_code == AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE;
+  const aws_retry_error_type type = throttled ? AWS_RETRY_ERROR_TYPE_THROTTLING
+                                    : error_code == AWS_ERROR_S3_INVALID_RESPONSE_STATUS
+                                        ? AWS_RETRY_ERROR_TYPE_SERVER_ERROR
+                                        : AWS_RETRY_ERROR_TYPE_TRANSIENT;
+  if (tls_failure ||
+      aws_retry_strategy_schedule_retry(token_, type, &PooledCall::OnRetryReady, this) != AWS_OP_SUCCESS) {
+    Finish(error_code);
+  }
+}
+
+void PooledCall::OnRetryReady(aws_retry_token*, int error_code, void* user_data) {
+  auto* self = static_cast<PooledCall*>(user_data);
+  if (error_code != 0) return self->Finish(error_code);
+  self->Attempt();
+}
+
+void PooledCall::Finish(int error_code) {
+  // A response that arrived keeps its status and body; otherwise the CRT error tells.
+  if (error_code == AWS_ERROR_S3_INVALID_RESPONSE_STATUS && response_.http_status == 0) error_code = AWS_ERROR_UNKNOWN;
+  response_.crt_error = error_code;
+  message_.reset();
+  Complete();
+}
+
+}  // namespace s3fs

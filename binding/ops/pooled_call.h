@@ -1,0 +1,54 @@
+#pragma once
+
+#include <aws/http/request_response.h>
+
+#include <memory>
+#include <mutex>
+
+#include "ops/s3_call.h"
+#include "ops/s3_message.h"
+
+struct aws_http_connection;
+struct aws_http_stream;
+struct aws_retry_token;
+struct aws_retry_strategy;
+struct aws_signable;
+struct aws_signing_result;
+
+namespace s3fs {
+
+// A single request on a kept-alive connection from the engine's pool: sign (SigV4), acquire a
+// connection, stream the response body straight to its destination, retry transient failures
+// with the engine's retry strategy (backoff and retry budget).
+class PooledCall : public S3Call {
+ public:
+  PooledCall(engine::Engine& engine, S3Request request, Done done) : S3Call(engine, std::move(request), std::move(done)) {}
+  ~PooledCall() override;
+  void Cancel() override;
+
+ private:
+  bool Begin(S3Response& refusal) override;
+  void Attempt();
+  void Retry(int error_code, bool throttled);
+  void Finish(int error_code);
+  bool cancelled();
+
+  static void OnToken(aws_retry_strategy*, int error_code, aws_retry_token* token, void* self);
+  static void OnRetryReady(aws_retry_token* token, int error_code, void* self);
+  static void OnSigned(aws_signing_result* result, int error_code, void* self);
+  static void OnConnection(aws_http_connection* connection, int error_code, void* self);
+  static int OnHeaders(aws_http_stream*, aws_http_header_block block, const aws_http_header* headers, size_t count,
+                       void* self);
+  static int OnBody(aws_http_stream*, const aws_byte_cursor* data, void* self);
+  static void OnComplete(aws_http_stream* stream, int error_code, void* self);
+
+  std::unique_ptr<S3Message> message_;
+  aws_retry_token* token_ = nullptr;
+  aws_signable* signable_ = nullptr;
+  aws_http_connection* connection_ = nullptr;
+  aws_http_stream* stream_ = nullptr;
+  std::mutex mutex_;
+  bool cancelled_ = false;
+};
+
+}  // namespace s3fs

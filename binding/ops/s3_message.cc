@@ -1,0 +1,83 @@
+#include "ops/s3_message.h"
+
+#include <aws/http/request_response.h>
+#include <aws/io/stream.h>
+
+#include <cctype>
+
+#include "engine/engine.h"
+#include "ops/uri_encode.h"
+
+namespace s3fs {
+
+namespace {
+
+aws_byte_cursor Cursor(const std::string& s) { return aws_byte_cursor_from_array(s.data(), s.size()); }
+
+// Virtual-hosted addressing needs the bucket to be a DNS label that TLS wildcards cover.
+bool VirtualHostable(const std::string& bucket) {
+  if (bucket.empty() || bucket.size() > 63) return false;
+  for (unsigned char c : bucket) {
+    if (!(std::islower(c) || std::isdigit(c) || c == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+S3Message::~S3Message() {
+  aws_http_message_release(message_);
+  aws_input_stream_release(body_stream_);
+  if (endpoint_parsed_) aws_uri_clean_up(&endpoint_);
+}
+
+bool S3Message::Build(engine::Engine& engine, const S3Request& request) {
+  const engine::Config& config = engine.config();
+  const bool path_style = !config.endpoint_host.empty() || !VirtualHostable(request.bucket);
+  std::string path = "/";
+  if (!config.endpoint_host.empty()) {
+    host_ = config.endpoint_host;
+    port_ = config.endpoint_port;
+  } else if (path_style) {
+    host_ = "s3." + config.region + ".amazonaws.com";
+  } else {
+    host_ = request.bucket + ".s3." + config.region + ".amazonaws.com";
+  }
+  if (port_ == 0) port_ = config.use_https ? 443 : 80;
+  std::string authority = host_;
+  if (config.endpoint_port != 0) authority += ":" + std::to_string(config.endpoint_port);
+  if (path_style && !request.bucket.empty()) {
+    path += request.bucket;
+    if (!request.key.empty()) path += "/";
+  }
+  path += UriEncodePath(request.key);
+  if (!request.query.empty()) path += "?" + request.query;
+
+  std::string endpoint = (config.use_https ? "https://" : "http://") + authority;
+  aws_byte_cursor endpoint_cursor = Cursor(endpoint);
+  if (aws_uri_init_parse(&endpoint_, engine.allocator(), &endpoint_cursor) != AWS_OP_SUCCESS) return false;
+  endpoint_parsed_ = true;
+
+  message_ = aws_http_message_new_request(engine.allocator());
+  if (message_ == nullptr) return false;
+  aws_http_message_set_request_method(message_, Cursor(request.method));
+  aws_http_message_set_request_path(message_, Cursor(path));
+  aws_http_header host{aws_byte_cursor_from_c_str("Host"), Cursor(authority)};
+  aws_http_message_add_header(message_, host);
+  for (const auto& [name, value] : request.headers) {
+    aws_http_header header{Cursor(name), Cursor(value)};
+    aws_http_message_add_header(message_, header);
+  }
+  if (request.has_body) {
+    std::string length = std::to_string(request.body_size);
+    aws_http_header content_length{aws_byte_cursor_from_c_str("Content-Length"), Cursor(length)};
+    aws_http_message_add_header(message_, content_length);
+    aws_byte_cursor body = aws_byte_cursor_from_array(request.body, request.body_size);
+    body_stream_ = aws_input_stream_new_from_cursor(engine.allocator(), &body);
+    if (body_stream_ == nullptr) return false;
+    aws_http_message_set_body_stream(message_, body_stream_);
+  }
+  return true;
+}
+
+}  // namespace s3fs

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <aws/common/uri.h>
+
+#include <cstdint>
+#include <string>
+
+#include "ops/s3_request.h"
+
+struct aws_http_message;
+struct aws_input_stream;
+
+namespace s3fs::engine {
+class Engine;
+}
+
+namespace s3fs {
+
+// The HTTP message of one S3 request for the configured endpoint: path-style for a custom endpoint
+// (and for bucket names that are not DNS labels), virtual-hosted for AWS. Owns what it creates.
+class S3Message {
+ public:
+  S3Message() = default;
+  ~S3Message();
+  S3Message(const S3Message&) = delete;
+  S3Message& operator=(const S3Message&) = delete;
+
+  // False with the CRT error raised when the message cannot be built.
+  bool Build(engine::Engine& engine, const S3Request& request);
+
+  aws_http_message* message() const { return message_; }
+  aws_uri* endpoint() { return &endpoint_; }
+  const std::string& host() const { return host_; }
+  uint16_t port() const { return port_; }
+
+ private:
+  aws_http_message* message_ = nullptr;
+  aws_input_stream* body_stream_ = nullptr;
+  aws_uri endpoint_{};
+  bool endpoint_parsed_ = false;
+  std::string host_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace s3fs
