@@ -16,17 +16,74 @@ export interface CallOptions {
   signal?: AbortSignal | undefined
 }
 
+export interface ReadOptions extends CallOptions {
+  /** Pin the read to this ETag: a replaced object fails with ESTALE instead of mixing versions. */
+  ifMatch?: string | undefined
+}
+
+export interface ListedObject {
+  key: string
+  size: number
+  mtimeMs: number
+  etag: string
+}
+
+export interface ListPage {
+  objects: ListedObject[]
+  prefixes: string[]
+  nextToken?: string
+}
+
+export interface ObjectHead {
+  size: number
+  mtimeMs: number
+  etag: string
+}
+
+export interface DeleteFailure {
+  key: string
+  code: string
+  s3Code: string
+  message: string
+}
+
+export interface CompletedPart {
+  partNumber: number
+  etag: string
+}
+
 /**
- * The filesystem both backends implement with the same semantics and the same error codes.
- * Paths arrive parsed and validated; failures are S3FsErrors naming the URL.
+ * What each backend implements, with the same semantics and error codes: the filesystem
+ * operations whose data or request patterns are hot (served natively end to end by the native
+ * backend), and the S3 requests that the shared layer in lib/ composes into directories, glob,
+ * copy, rename, handles and streams. Paths arrive parsed and validated; failures are S3FsErrors
+ * naming the URL.
  */
 export interface Backend {
   readonly name: 'native' | 'js'
   stat(path: S3Path, options?: CallOptions): Promise<FileStat>
   readFile(path: S3Path, options?: CallOptions): Promise<Buffer>
-  read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number>
+  read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: ReadOptions): Promise<number>
   writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }>
   readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]>
   rm(path: S3Path, options?: CallOptions): Promise<void>
+
+  head(path: S3Path, options?: CallOptions): Promise<ObjectHead>
+  listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions): Promise<ListPage>
+  copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }>
+  deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]>
+  createMultipartUpload(path: S3Path, options?: CallOptions): Promise<string>
+  uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string>
+  uploadPartCopy(
+    path: S3Path,
+    uploadId: string,
+    partNumber: number,
+    source: S3Path,
+    range: { start: number; end: number },
+    options?: ReadOptions,
+  ): Promise<string>
+  completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }>
+  abortMultipartUpload(path: S3Path, uploadId: string): Promise<void>
+  listMultipartUploads(path: S3Path, options?: CallOptions): Promise<Array<{ key: string; uploadId: string }>>
   close(): void
 }

@@ -39,6 +39,20 @@ export interface S3FileSystemOptions {
   ioThreads?: number
   /** Retries of a failed request (S3FS_MAX_RETRIES); default 5. */
   maxRetries?: number
+  /** Requests in flight at once per filesystem; more wait in order (S3FS_MAX_IN_FLIGHT); default 256. */
+  maxInFlight?: number
+  /** Bytes a sequential reader's handle fetches ahead (S3FS_READ_AHEAD); default 64 MiB. */
+  readAheadBytes?: number
+  /** Size of one read-ahead request; default 8 MiB. */
+  readAheadChunkBytes?: number
+  /** Parts of one write handle uploading at once; default 4. */
+  writeConcurrency?: number
+  /** Copies above this size use multipart copy (S3FS_MULTIPART_COPY_THRESHOLD); default 5 GiB. */
+  multipartCopyThreshold?: number
+  /** Part size of a multipart copy; default 64 MiB. */
+  copyPartSize?: number
+  /** Parts or objects copied at once; default 16. */
+  copyConcurrency?: number
   /** AWS_LOG_LEVEL: off, fatal, error, warn, info (or 0-4); default off. */
   logLevel?: string | number
   /** Read this instead of process.env. */
@@ -66,6 +80,13 @@ export interface ResolvedConfig {
   configFile: string
   useInstanceMetadata: boolean
   logLevel: number
+  maxInFlight: number
+  readAheadBytes: number
+  readAheadChunkBytes: number
+  writeConcurrency: number
+  multipartCopyThreshold: number
+  copyPartSize: number
+  copyConcurrency: number
   /** Where credentials were looked for, for the error that says none were found. */
   credentialSources: string
 }
@@ -160,6 +181,14 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     configFile,
     useInstanceMetadata,
     logLevel: logLevel(options.logLevel ?? env.AWS_LOG_LEVEL),
+    maxInFlight: integer(options.maxInFlight ?? env.S3FS_MAX_IN_FLIGHT, 'maxInFlight', 1) ?? 256,
+    readAheadBytes: integer(options.readAheadBytes ?? env.S3FS_READ_AHEAD, 'readAheadBytes', 0) ?? 64 * 1024 * 1024,
+    readAheadChunkBytes: integer(options.readAheadChunkBytes, 'readAheadChunkBytes', 4096) ?? 8 * 1024 * 1024,
+    writeConcurrency: integer(options.writeConcurrency, 'writeConcurrency', 1) ?? 4,
+    multipartCopyThreshold:
+      integer(options.multipartCopyThreshold ?? env.S3FS_MULTIPART_COPY_THRESHOLD, 'multipartCopyThreshold', 0) ?? 5 * 1024 * 1024 * 1024,
+    copyPartSize: integer(options.copyPartSize, 'copyPartSize', MIN_PART_SIZE) ?? 64 * 1024 * 1024,
+    copyConcurrency: integer(options.copyConcurrency, 'copyConcurrency', 1) ?? 16,
     credentialSources:
       `the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, ` +
       `profile '${profile}' in ${credentialsFile} and ${configFile}` +

@@ -37,6 +37,53 @@ export class S3FsError extends Error {
   }
 }
 
+const CODES_BY_S3_CODE: Record<string, string> = {
+  NoSuchKey: 'ENOENT',
+  NoSuchBucket: 'ENOENT',
+  NoSuchUpload: 'ENOENT',
+  NotFound: 'ENOENT',
+  AccessDenied: 'EACCES',
+  InvalidAccessKeyId: 'EACCES',
+  SignatureDoesNotMatch: 'EACCES',
+  ExpiredToken: 'EACCES',
+  InvalidToken: 'EACCES',
+  AllAccessDisabled: 'EACCES',
+  PreconditionFailed: 'ESTALE',
+  InvalidRange: 'ERANGE',
+  BucketNotEmpty: 'ENOTEMPTY',
+  BucketAlreadyExists: 'EEXIST',
+  BucketAlreadyOwnedByYou: 'EEXIST',
+  EntityTooLarge: 'EFBIG',
+  KeyTooLongError: 'ENAMETOOLONG',
+  XMinioInvalidObjectName: 'EINVAL',
+  InvalidArgument: 'EINVAL',
+  InvalidRequest: 'EINVAL',
+  InvalidBucketName: 'EINVAL',
+  SlowDown: 'EBUSY',
+  ServiceUnavailable: 'EBUSY',
+  RequestTimeout: 'ETIMEDOUT',
+}
+
+const CODES_BY_HTTP_STATUS: Record<number, string> = {
+  400: 'EINVAL',
+  401: 'EACCES',
+  403: 'EACCES',
+  404: 'ENOENT',
+  409: 'EEXIST',
+  412: 'ESTALE',
+  416: 'ERANGE',
+  429: 'EBUSY',
+  503: 'EBUSY',
+}
+
+/**
+ * S3 error codes and HTTP statuses to Node-style codes, on the JS side. The native engine's
+ * binding/engine/status.cc holds the same table; the conformance suite keeps them in agreement.
+ */
+export function codeForS3Error(s3Code: string | undefined, httpStatus: number | undefined): string {
+  return (s3Code && CODES_BY_S3_CODE[s3Code]) || (httpStatus && CODES_BY_HTTP_STATUS[httpStatus]) || 'EIO'
+}
+
 export function errorFromStatus(status: FailureStatus, op: string, url: string, credentialSources: string): S3FsError {
   const detail =
     status.code === 'ECREDENTIALS'

@@ -1,16 +1,37 @@
+import type { Readable, Writable } from 'node:stream'
+
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
-import { resolveConfig, type S3FileSystemOptions } from './config.js'
+import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
+import { appendFile, copyObject, rename } from './copy.js'
+import { mkdir, type MkdirOptions, removeTree, rmdir } from './directories.js'
 import { S3FsError } from './errors.js'
+import { glob } from './glob.js'
+import { limitBackend, Limiter } from './limiter.js'
 import { NativeBackend } from './native.js'
+import { ReadHandle } from './read-handle.js'
+import { readStream, type ReadStreamOptions, writeStream, type WriteStreamOptions } from './streams.js'
 import { parseObjectUrl, parseS3Url } from './url.js'
+import { WriteHandle } from './write-handle.js'
 
 export interface Stats extends FileStat {
   isFile(): boolean
 }
 
 export interface RmOptions extends CallOptions {
-  /** Like fs.rm: a missing object is not an error. */
+  /** Like fs.rm: a missing path is not an error. */
   force?: boolean
+  /** Everything under the path too, in batched deletes. */
+  recursive?: boolean
+}
+
+export interface ReaddirOptions extends CallOptions {
+  withFileTypes?: boolean
+}
+
+export interface Dirent {
+  name: string
+  isDirectory(): boolean
+  isFile(): boolean
 }
 
 /**
@@ -20,9 +41,11 @@ export interface RmOptions extends CallOptions {
  */
 export class S3FileSystem {
   readonly #backend: Backend
+  readonly #config: ResolvedConfig
 
   constructor(options: S3FileSystemOptions = {}) {
-    this.#backend = new NativeBackend(resolveConfig(options))
+    this.#config = resolveConfig(options)
+    this.#backend = limitBackend(new NativeBackend(this.#config), new Limiter(this.#config.maxInFlight))
   }
 
   /** Which backend serves this filesystem. */
@@ -66,30 +89,90 @@ export class S3FileSystem {
   /** A single PUT below the part size, a multipart upload above it; a failed upload leaves nothing. */
   async writeFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
     const path = parseObjectUrl(url, 'writeFile')
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
-    if (!(bytes instanceof Uint8Array)) {
-      throw new S3FsError('EINVAL', 'data must be a string, Buffer or Uint8Array', { op: 'writeFile', url })
-    }
-    await this.#backend.writeFile(path, bytes, options)
+    await this.#backend.writeFile(path, toBytes(data, 'writeFile', url), options)
+  }
+
+  /** Appends without re-uploading what is there when it is 5 MiB or more (server-side copy). */
+  async appendFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
+    const path = parseObjectUrl(url, 'appendFile')
+    await appendFile(this.#backend, path, toBytes(data, 'appendFile', url), this.#config.partSize, options)
   }
 
   /** Names directly under a directory, as TensorFlow's GetChildren returns them: sorted, no trailing '/'. */
-  async readdir(url: string, options?: CallOptions): Promise<string[]> {
+  readdir(url: string, options: ReaddirOptions & { withFileTypes: true }): Promise<Dirent[]>
+  readdir(url: string, options?: ReaddirOptions): Promise<string[]>
+  async readdir(url: string, options: ReaddirOptions = {}): Promise<string[] | Dirent[]> {
     const entries = await this.#backend.readdir(parseS3Url(url, 'readdir'), options)
-    return entries.map((entry: DirEntry) => entry.name)
+    if (!options.withFileTypes) return entries.map((entry: DirEntry) => entry.name)
+    return entries.map(({ name, isDirectory }) => ({ name, isDirectory: () => isDirectory, isFile: () => !isDirectory }))
   }
 
-  async rm(url: string, options?: RmOptions): Promise<void> {
+  /** TensorFlow's CreateDir: a `dir/` marker. */
+  async mkdir(url: string, options?: MkdirOptions): Promise<void> {
+    await mkdir(this.#backend, parseS3Url(url, 'mkdir'), options)
+  }
+
+  /** Removes an empty directory; ENOTEMPTY when anything is under it. */
+  async rmdir(url: string, options?: CallOptions): Promise<void> {
+    await rmdir(this.#backend, parseS3Url(url, 'rmdir'), options)
+  }
+
+  /** Removes an object; with `recursive`, everything under the path too (per-key failures on the error's `failures`). */
+  async rm(url: string, options: RmOptions = {}): Promise<void> {
     try {
-      await this.#backend.rm(parseObjectUrl(url, 'rm'), options)
+      if (options.recursive) await removeTree(this.#backend, parseS3Url(url, 'rm'), options)
+      else await this.#backend.rm(parseObjectUrl(url, 'rm'), options)
     } catch (error) {
-      if (options?.force && error instanceof S3FsError && error.code === 'ENOENT') return
+      if (options.force && error instanceof S3FsError && error.code === 'ENOENT') return
       throw error
     }
+  }
+
+  /** TensorFlow's GetMatchingPaths: `*`, `?`, `[...]` within a segment, `**` across segments. */
+  async glob(pattern: string, options?: CallOptions): Promise<string[]> {
+    return glob(this.#backend, parseS3Url(pattern, 'glob'), options)
+  }
+
+  /** Server-side copy; multipart (parallel UploadPartCopy) above `multipartCopyThreshold`. */
+  async copyFile(source: string, target: string, options?: CallOptions): Promise<void> {
+    await copyObject(this.#backend, parseObjectUrl(source, 'copyFile'), parseObjectUrl(target, 'copyFile'), this.#config, options)
+  }
+
+  /** Copy then delete, for a file or a whole directory. Not atomic: a failure reports which keys moved. */
+  async rename(source: string, target: string, options?: CallOptions): Promise<void> {
+    const from = parseS3Url(source, 'rename')
+    const to = parseS3Url(target, 'rename')
+    if (to.key === '') throw new S3FsError('EINVAL', 'the target names a bucket root', { op: 'rename', url: target })
+    await rename(this.#backend, from, to, this.#config, options)
+  }
+
+  /** A random-access handle pinned to the object's current version ('r') or a streaming upload ('w'). */
+  open(url: string, flags?: 'r', options?: CallOptions): Promise<ReadHandle>
+  open(url: string, flags: 'w', options?: CallOptions): Promise<WriteHandle>
+  async open(url: string, flags: 'r' | 'w' = 'r', options?: CallOptions): Promise<ReadHandle | WriteHandle> {
+    const path = parseObjectUrl(url, 'open')
+    if (flags === 'r') return ReadHandle.open(this.#backend, path, this.#config, options)
+    if (flags === 'w') return new WriteHandle(this.#backend, path, this.#config)
+    throw new S3FsError('EINVAL', `flags must be 'r' or 'w', got ${String(flags)}`, { op: 'open', url })
+  }
+
+  createReadStream(url: string, options?: ReadStreamOptions): Readable {
+    const path = parseObjectUrl(url, 'createReadStream')
+    return readStream(() => ReadHandle.open(this.#backend, path, this.#config, options), options)
+  }
+
+  createWriteStream(url: string, options?: WriteStreamOptions): Writable {
+    return writeStream(new WriteHandle(this.#backend, parseObjectUrl(url, 'createWriteStream'), this.#config), options)
   }
 
   /** Cancels what is in flight and releases every native resource; the filesystem is unusable after. */
   close(): void {
     this.#backend.close()
   }
+}
+
+function toBytes(data: Uint8Array | string, op: string, url: string): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8')
+  if (data instanceof Uint8Array) return data
+  throw new S3FsError('EINVAL', 'data must be a string, Buffer or Uint8Array', { op, url })
 }

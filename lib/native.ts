@@ -1,19 +1,49 @@
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
+import type {
+  Backend,
+  CallOptions,
+  CompletedPart,
+  DeleteFailure,
+  DirEntry,
+  FileStat,
+  ListPage,
+  ObjectHead,
+  ReadOptions,
+} from './backend.js'
 import type { ResolvedConfig } from './config.js'
-import { errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
+import { codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
+import { canonicalQuery, copySource } from './s3-query.js'
 import type { S3Path } from './url.js'
+import { xmlDecode, xmlElements, xmlEscape, xmlText } from './xml.js'
+
+interface RawRequest {
+  method: string
+  bucket: string
+  key: string
+  query?: string
+  headers?: Array<[string, string]>
+  body?: Uint8Array
+}
+
+interface RawResponse {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+}
 
 interface NativeEngine {
   stat(id: number, bucket: string, key: string): Promise<FileStat>
   readFile(id: number, bucket: string, key: string): Promise<Buffer>
-  read(id: number, bucket: string, key: string, buffer: Buffer, offset: number, length: number, position: number): Promise<number>
+  read(id: number, bucket: string, key: string, buffer: Buffer, offset: number, length: number, position: number, ifMatch?: string): Promise<number>
   writeFile(id: number, bucket: string, key: string, data: Uint8Array): Promise<{ etag: string }>
   readdir(id: number, bucket: string, key: string): Promise<DirEntry[]>
   rm(id: number, bucket: string, key: string): Promise<void>
+  listPage(id: number, bucket: string, prefix: string, delimiter: string, token: string, maxKeys: number): Promise<ListPage>
+  request(id: number, request: RawRequest): Promise<RawResponse>
   cancel(id: number, code: string, message: string): void
   close(): void
 }
@@ -49,6 +79,13 @@ export function loadNativeBinding(): NativeBinding {
   }
 }
 
+/** S3 answers some failed copies and completions with 200 and an <Error> body. */
+function throwIfErrorBody(body: string, op: string, url: string): void {
+  if (!body.includes('<Error>')) return
+  const s3Code = xmlText(body, 'Code') ?? 'InternalError'
+  throw new S3FsError(codeForS3Error(s3Code, 500), `${s3Code}: ${xmlText(body, 'Message') ?? ''}`, { op, url, s3Code, httpStatus: 200 })
+}
+
 /** The native backend: every call is one native operation; JS only sees its Promise settle. */
 export class NativeBackend implements Backend {
   readonly name = 'native' as const
@@ -62,51 +99,157 @@ export class NativeBackend implements Backend {
     this.#credentialSources = config.credentialSources
   }
 
-  async #call<T>(op: string, path: S3Path, options: CallOptions | undefined, start: (id: number) => Promise<T>): Promise<T> {
+  async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>): Promise<T> {
     const signal = options?.signal
-    if (signal?.aborted) throw abortError(op, path, signal)
+    if (signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, cause: signal.reason })
     const id = this.#nextId++
     const onAbort = (): void => this.#engine.cancel(id, 'ABORT_ERR', 'the operation was aborted')
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       return await start(id)
     } catch (failure) {
-      if (isFailureStatus(failure)) throw errorFromStatus(failure, op, path.url, this.#credentialSources)
+      if (isFailureStatus(failure)) throw errorFromStatus(failure, op, url, this.#credentialSources)
       throw failure
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }
   }
 
+  #request(op: string, path: S3Path, request: RawRequest, options?: CallOptions): Promise<RawResponse> {
+    return this.#call(op, path.url, options, (id) => this.#engine.request(id, request))
+  }
+
   stat(path: S3Path, options?: CallOptions): Promise<FileStat> {
-    return this.#call('stat', path, options, (id) => this.#engine.stat(id, path.bucket, path.key))
+    return this.#call('stat', path.url, options, (id) => this.#engine.stat(id, path.bucket, path.key))
   }
 
   readFile(path: S3Path, options?: CallOptions): Promise<Buffer> {
-    return this.#call('readFile', path, options, (id) => this.#engine.readFile(id, path.bucket, path.key))
+    return this.#call('readFile', path.url, options, (id) => this.#engine.readFile(id, path.bucket, path.key))
   }
 
-  read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number> {
-    return this.#call('read', path, options, (id) => this.#engine.read(id, path.bucket, path.key, buffer, offset, length, position))
+  read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: ReadOptions): Promise<number> {
+    return this.#call('read', path.url, options, (id) =>
+      this.#engine.read(id, path.bucket, path.key, buffer, offset, length, position, options?.ifMatch),
+    )
   }
 
   writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }> {
-    return this.#call('writeFile', path, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data))
+    return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data))
   }
 
   readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]> {
-    return this.#call('readdir', path, options, (id) => this.#engine.readdir(id, path.bucket, path.key))
+    return this.#call('readdir', path.url, options, (id) => this.#engine.readdir(id, path.bucket, path.key))
   }
 
   rm(path: S3Path, options?: CallOptions): Promise<void> {
-    return this.#call('rm', path, options, (id) => this.#engine.rm(id, path.bucket, path.key))
+    return this.#call('rm', path.url, options, (id) => this.#engine.rm(id, path.bucket, path.key))
+  }
+
+  async head(path: S3Path, options?: CallOptions): Promise<ObjectHead> {
+    const response = await this.#request('stat', path, { method: 'HEAD', bucket: path.bucket, key: path.key }, options)
+    return {
+      size: Number(response.headers['content-length'] ?? 0),
+      mtimeMs: Date.parse(response.headers['last-modified'] ?? '') || 0,
+      etag: response.headers.etag ?? '',
+    }
+  }
+
+  listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions): Promise<ListPage> {
+    return this.#call('list', path.url, options, (id) => this.#engine.listPage(id, path.bucket, path.key, delimiter, token, maxKeys))
+  }
+
+  async copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }> {
+    const headers: Array<[string, string]> = [['x-amz-copy-source', copySource(source.bucket, source.key)]]
+    if (options?.ifMatch) headers.push(['x-amz-copy-source-if-match', options.ifMatch])
+    const response = await this.#request('copyFile', source, { method: 'PUT', bucket: target.bucket, key: target.key, headers }, options)
+    const body = response.body.toString('utf8')
+    throwIfErrorBody(body, 'copyFile', source.url)
+    return { etag: xmlText(body, 'ETag') ?? '' }
+  }
+
+  async deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]> {
+    const xml = `<Delete><Quiet>true</Quiet>${keys.map((key) => `<Object><Key>${xmlEscape(key)}</Key></Object>`).join('')}</Delete>`
+    const body = Buffer.from(xml, 'utf8')
+    const headers: Array<[string, string]> = [
+      ['Content-MD5', createHash('md5').update(body).digest('base64')],
+      ['Content-Type', 'application/xml'],
+    ]
+    const path = { bucket, key: '', url }
+    const response = await this.#request('rm', path, { method: 'POST', bucket, key: '', query: 'delete=', headers, body }, options)
+    return xmlElements(response.body.toString('utf8'), 'Error').map((error) => {
+      const s3Code = xmlText(error, 'Code') ?? 'InternalError'
+      return { key: xmlText(error, 'Key') ?? '', s3Code, code: codeForS3Error(s3Code, 500), message: xmlText(error, 'Message') ?? '' }
+    })
+  }
+
+  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<string> {
+    const response = await this.#request(
+      'writeFile',
+      path,
+      { method: 'POST', bucket: path.bucket, key: path.key, query: 'uploads=', headers: [['Content-Type', 'application/octet-stream']] },
+      options,
+    )
+    const uploadId = xmlText(response.body.toString('utf8'), 'UploadId')
+    if (!uploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
+    return uploadId
+  }
+
+  async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string> {
+    const query = canonicalQuery({ partNumber: String(partNumber), uploadId })
+    const response = await this.#request('writeFile', path, { method: 'PUT', bucket: path.bucket, key: path.key, query, body }, options)
+    return response.headers.etag ?? ''
+  }
+
+  async uploadPartCopy(
+    path: S3Path,
+    uploadId: string,
+    partNumber: number,
+    source: S3Path,
+    range: { start: number; end: number },
+    options?: ReadOptions,
+  ): Promise<string> {
+    const query = canonicalQuery({ partNumber: String(partNumber), uploadId })
+    const headers: Array<[string, string]> = [
+      ['x-amz-copy-source', copySource(source.bucket, source.key)],
+      ['x-amz-copy-source-range', `bytes=${range.start}-${range.end}`],
+    ]
+    if (options?.ifMatch) headers.push(['x-amz-copy-source-if-match', options.ifMatch])
+    const response = await this.#request('copyFile', source, { method: 'PUT', bucket: path.bucket, key: path.key, query, headers }, options)
+    const body = response.body.toString('utf8')
+    throwIfErrorBody(body, 'copyFile', source.url)
+    return xmlText(body, 'ETag') ?? ''
+  }
+
+  async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
+    const xml =
+      '<CompleteMultipartUpload>' +
+      parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag></Part>`).join('') +
+      '</CompleteMultipartUpload>'
+    const response = await this.#request(
+      'writeFile',
+      path,
+      { method: 'POST', bucket: path.bucket, key: path.key, query: canonicalQuery({ uploadId }), body: Buffer.from(xml, 'utf8') },
+      options,
+    )
+    const body = response.body.toString('utf8')
+    throwIfErrorBody(body, 'writeFile', path.url)
+    return { etag: xmlText(body, 'ETag') ?? '' }
+  }
+
+  async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {
+    await this.#request('writeFile', path, { method: 'DELETE', bucket: path.bucket, key: path.key, query: canonicalQuery({ uploadId }) })
+  }
+
+  async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<Array<{ key: string; uploadId: string }>> {
+    const query = canonicalQuery({ prefix: path.key, uploads: '' })
+    const response = await this.#request('list', path, { method: 'GET', bucket: path.bucket, key: '', query }, options)
+    return xmlElements(response.body.toString('utf8'), 'Upload').map((upload) => ({
+      key: xmlText(upload, 'Key') ?? '',
+      uploadId: xmlDecode(xmlElements(upload, 'UploadId')[0] ?? ''),
+    }))
   }
 
   close(): void {
     this.#engine.close()
   }
-}
-
-function abortError(op: string, path: S3Path, signal: AbortSignal): S3FsError {
-  return new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url: path.url, cause: signal.reason })
 }

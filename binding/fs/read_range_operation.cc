@@ -11,6 +11,7 @@ void ReadRangeOperation::Start() {
   request.key = path_.key;
   request.headers.emplace_back(
       "Range", "bytes=" + std::to_string(position_) + "-" + std::to_string(position_ + length_ - 1));
+  if (!if_match_.empty()) request.headers.emplace_back("If-Match", if_match_);
   request.dest = dest_;
   request.dest_size = length_;
   Send(std::move(request), [this](S3Response& response) {

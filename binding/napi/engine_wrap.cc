@@ -2,10 +2,12 @@
 
 #include <cstdlib>
 
+#include "fs/list_page_operation.h"
 #include "fs/read_dir_operation.h"
 #include "fs/read_file_operation.h"
 #include "fs/read_range_operation.h"
 #include "fs/remove_operation.h"
+#include "fs/request_operation.h"
 #include "fs/stat_operation.h"
 #include "fs/write_file_operation.h"
 #include "napi/config_from_js.h"
@@ -46,6 +48,8 @@ Napi::Function EngineWrap::DefineClass(Napi::Env env) {
                                                  InstanceMethod<&EngineWrap::WriteFile>("writeFile"),
                                                  InstanceMethod<&EngineWrap::ReadDir>("readdir"),
                                                  InstanceMethod<&EngineWrap::Remove>("rm"),
+                                                 InstanceMethod<&EngineWrap::ListPage>("listPage"),
+                                                 InstanceMethod<&EngineWrap::Request>("request"),
                                                  InstanceMethod<&EngineWrap::Cancel>("cancel"),
                                                  InstanceMethod<&EngineWrap::Close>("close"),
                                              });
@@ -181,9 +185,10 @@ Napi::Value EngineWrap::Read(const Napi::CallbackInfo& info) {
   if (offset < 0 || length < 0 || position < 0 || offset + length > static_cast<double>(buffer.Length())) {
     throw Napi::RangeError::New(env, "offset and length must lie within the buffer");
   }
-  auto operation = std::make_unique<ReadRangeOperation>(*engine_, PathArgument(info, 1),
-                                                        buffer.Data() + static_cast<size_t>(offset),
-                                                        static_cast<size_t>(length), static_cast<uint64_t>(position));
+  std::string if_match = info[7].IsString() ? info[7].As<Napi::String>().Utf8Value() : std::string();
+  auto operation = std::make_unique<ReadRangeOperation>(
+      *engine_, PathArgument(info, 1), buffer.Data() + static_cast<size_t>(offset), static_cast<size_t>(length),
+      static_cast<uint64_t>(position), std::move(if_match));
   ReadRangeOperation* read = operation.get();
   std::vector<Napi::Reference<Napi::Value>> keep_alive;
   keep_alive.push_back(Napi::Persistent(info[3]));
@@ -225,6 +230,79 @@ Napi::Value EngineWrap::ReadDir(const Napi::CallbackInfo& info) {
 
 Napi::Value EngineWrap::Remove(const Napi::CallbackInfo& info) {
   return Launch(info, std::make_unique<RemoveOperation>(*engine_, PathArgument(info, 1)), {}, nullptr);
+}
+
+Napi::Value EngineWrap::ListPage(const Napi::CallbackInfo& info) {
+  // (id, bucket, prefix, delimiter, continuationToken, maxKeys)
+  Napi::Env env = info.Env();
+  if (!info[3].IsString() || !info[4].IsString() || !info[5].IsNumber()) {
+    throw TypeError(env, "listPage expects delimiter, token and maxKeys");
+  }
+  auto operation = std::make_unique<ListPageOperation>(*engine_, PathArgument(info, 1),
+                                                       info[3].As<Napi::String>().Utf8Value(),
+                                                       info[4].As<Napi::String>().Utf8Value(),
+                                                       info[5].As<Napi::Number>().Int32Value());
+  ListPageOperation* list = operation.get();
+  return Launch(info, std::move(operation), {}, [list](Napi::Env env) -> Napi::Value {
+    const s3fs::ListPage& page = list->page();
+    Napi::Array objects = Napi::Array::New(env, page.objects.size());
+    for (uint32_t i = 0; i < page.objects.size(); ++i) {
+      const ListedObject& listed = page.objects[i];
+      Napi::Object object = Napi::Object::New(env);
+      object.Set("key", listed.key);
+      object.Set("size", static_cast<double>(listed.size));
+      object.Set("mtimeMs", listed.mtime_ms);
+      object.Set("etag", listed.etag);
+      objects.Set(i, object);
+    }
+    Napi::Array prefixes = Napi::Array::New(env, page.common_prefixes.size());
+    for (uint32_t i = 0; i < page.common_prefixes.size(); ++i) prefixes.Set(i, page.common_prefixes[i]);
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("objects", objects);
+    result.Set("prefixes", prefixes);
+    if (page.truncated && !page.next_token.empty()) result.Set("nextToken", page.next_token);
+    return result;
+  });
+}
+
+Napi::Value EngineWrap::Request(const Napi::CallbackInfo& info) {
+  // (id, { method, bucket, key, query, headers: [name, value][], body? })
+  Napi::Env env = info.Env();
+  if (!info[1].IsObject()) throw TypeError(env, "request expects a request object");
+  Napi::Object spec = info[1].As<Napi::Object>();
+  S3Request request;
+  request.method = spec.Get("method").As<Napi::String>().Utf8Value();
+  request.bucket = spec.Get("bucket").As<Napi::String>().Utf8Value();
+  request.key = spec.Get("key").As<Napi::String>().Utf8Value();
+  if (spec.Get("query").IsString()) request.query = spec.Get("query").As<Napi::String>().Utf8Value();
+  if (spec.Get("headers").IsArray()) {
+    Napi::Array headers = spec.Get("headers").As<Napi::Array>();
+    for (uint32_t i = 0; i < headers.Length(); ++i) {
+      Napi::Array pair = headers.Get(i).As<Napi::Array>();
+      request.headers.emplace_back(pair.Get(0u).As<Napi::String>().Utf8Value(), pair.Get(1u).As<Napi::String>().Utf8Value());
+    }
+  }
+  std::vector<Napi::Reference<Napi::Value>> keep_alive;
+  Napi::Value body = spec.Get("body");
+  if (body.IsTypedArray()) {
+    auto bytes = body.As<Napi::Uint8Array>();
+    request.body = bytes.Data();
+    request.body_size = bytes.ByteLength();
+    request.has_body = true;
+    keep_alive.push_back(Napi::Persistent(body));
+  }
+  auto operation = std::make_unique<RequestOperation>(*engine_, std::move(request));
+  RequestOperation* call = operation.get();
+  return Launch(info, std::move(operation), std::move(keep_alive), [call](Napi::Env env) -> Napi::Value {
+    const S3Response& response = call->response();
+    Napi::Object headers = Napi::Object::New(env);
+    for (const auto& [name, value] : response.headers) headers.Set(name, value);
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("status", response.http_status);
+    result.Set("headers", headers);
+    result.Set("body", Napi::Buffer<char>::Copy(env, response.body.data(), response.body.size()));
+    return result;
+  });
 }
 
 Napi::Value EngineWrap::Cancel(const Napi::CallbackInfo& info) {

@@ -31,6 +31,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value WriteFile(const Napi::CallbackInfo& info);
   Napi::Value ReadDir(const Napi::CallbackInfo& info);
   Napi::Value Remove(const Napi::CallbackInfo& info);
+  Napi::Value ListPage(const Napi::CallbackInfo& info);
+  Napi::Value Request(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 

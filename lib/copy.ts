@@ -1,0 +1,150 @@
+import type { Backend, CallOptions, CompletedPart } from './backend.js'
+import { S3FsError } from './errors.js'
+import { Limiter } from './limiter.js'
+import { listObjects } from './listing.js'
+import { childPath, directoryPrefix } from './paths.js'
+import type { S3Path } from './url.js'
+
+const MAX_PARTS = 10_000
+const MIN_PART = 5 * 1024 * 1024
+const MAX_COPY_PART = 5 * 1024 * 1024 * 1024
+
+export interface CopySettings {
+  /** Objects above this size are copied as multipart (UploadPartCopy); S3's CopyObject stops at 5 GiB. */
+  multipartCopyThreshold: number
+  /** Part size of a multipart copy. */
+  copyPartSize: number
+  /** Parts or objects copied at once. */
+  copyConcurrency: number
+}
+
+/**
+ * Server-side copy of one object, pinned to the source's ETag so that a source replaced mid-copy
+ * fails (ESTALE) instead of yielding a mix. Multipart above the threshold, parts in parallel;
+ * a failed multipart copy is aborted.
+ */
+export async function copyObject(backend: Backend, source: S3Path, target: S3Path, settings: CopySettings, options: CallOptions = {}): Promise<void> {
+  const head = await backend.head(source, options)
+  const pinned = { ...options, ifMatch: head.etag }
+  if (head.size <= settings.multipartCopyThreshold) {
+    await backend.copyObject(source, target, pinned)
+    return
+  }
+  const partSize = Math.min(MAX_COPY_PART, Math.max(MIN_PART, settings.copyPartSize, Math.ceil(head.size / MAX_PARTS)))
+  const uploadId = await backend.createMultipartUpload(target, options)
+  try {
+    const limiter = new Limiter(settings.copyConcurrency)
+    const parts: Array<Promise<CompletedPart>> = []
+    for (let start = 0, partNumber = 1; start < head.size; start += partSize, partNumber++) {
+      const range = { start, end: Math.min(head.size, start + partSize) - 1 }
+      const n = partNumber
+      parts.push(limiter.run(async () => ({ partNumber: n, etag: await backend.uploadPartCopy(target, uploadId, n, source, range, pinned) })))
+    }
+    await backend.completeMultipartUpload(target, uploadId, await Promise.all(parts), options)
+  } catch (error) {
+    await backend.abortMultipartUpload(target, uploadId).catch(() => undefined)
+    throw error
+  }
+}
+
+export interface RenameFailure extends S3FsError {
+  /** Keys now at the destination and gone from the source. */
+  moved: string[]
+  /** Keys still at the source. */
+  notMoved: string[]
+}
+
+/**
+ * Copy, then delete: not atomic. A file is one copy and one delete. A directory is every key under
+ * the prefix, copied in parallel; then the sources of the copies that succeeded are deleted. When
+ * some copies fail, the error (`moved`, `notMoved`) says which keys moved.
+ */
+export async function rename(backend: Backend, source: S3Path, target: S3Path, settings: CopySettings, options: CallOptions = {}): Promise<void> {
+  const st = await backend.stat(source, options)
+  if (!st.isDirectory) {
+    await copyObject(backend, source, target, settings, options)
+    await backend.rm(source, options)
+    return
+  }
+  if (source.key === '') throw new S3FsError('EPERM', 'a bucket root cannot be renamed', { op: 'rename', url: source.url })
+  const fromPrefix = directoryPrefix(source.key)
+  const toPrefix = directoryPrefix(target.key)
+  if (target.bucket === source.bucket && toPrefix.startsWith(fromPrefix)) {
+    throw new S3FsError('EINVAL', `cannot move a directory into itself (${target.url})`, { op: 'rename', url: source.url })
+  }
+  const objects = await listObjects(backend, childPath(source.bucket, fromPrefix), options)
+  const limiter = new Limiter(settings.copyConcurrency)
+  const results = await Promise.allSettled(
+    objects.map((object) =>
+      limiter.run(() =>
+        copyObject(backend, childPath(source.bucket, object.key), childPath(target.bucket, toPrefix + object.key.slice(fromPrefix.length)), settings, options),
+      ),
+    ),
+  )
+  const copied = objects.filter((_, i) => results[i]!.status === 'fulfilled').map((o) => o.key)
+  const notCopied = objects.filter((_, i) => results[i]!.status === 'rejected').map((o) => o.key)
+  const failures = []
+  for (let i = 0; i < copied.length; i += 1000) failures.push(...(await backend.deleteObjects(source.bucket, copied.slice(i, i + 1000), source.url, options)))
+  const undeleted = new Set(failures.map((f) => f.key))
+  const moved = copied.filter((key) => !undeleted.has(key))
+  if (notCopied.length === 0 && undeleted.size === 0) return
+  const firstRejection = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  const cause = firstRejection?.reason as S3FsError | undefined
+  const error = new S3FsError(cause?.code ?? failures[0]?.code ?? 'EIO', `${moved.length} of ${objects.length} keys moved; the rest are still at the source`, {
+    op: 'rename',
+    url: source.url,
+    cause,
+  }) as RenameFailure
+  error.moved = moved
+  error.notMoved = objects.map((o) => o.key).filter((key) => !moved.includes(key))
+  throw error
+}
+
+/**
+ * TensorFlow re-downloads and re-uploads the whole object to append. Here an existing object of at
+ * least 5 MiB becomes the first part of a multipart upload by server-side copy (pinned to its
+ * ETag), and only the new bytes travel; a smaller one is read and rewritten.
+ */
+export async function appendFile(backend: Backend, path: S3Path, data: Uint8Array, partSize: number, options: CallOptions = {}): Promise<void> {
+  let head
+  try {
+    head = await backend.head(path, options)
+  } catch (error) {
+    if (error instanceof S3FsError && error.code === 'ENOENT') {
+      await backend.writeFile(path, data, options)
+      return
+    }
+    throw error
+  }
+  if (data.length === 0) return
+  if (head.size < MIN_PART) {
+    const existing = await backend.readFile(path, options)
+    await backend.writeFile(path, Buffer.concat([existing, data]), options)
+    return
+  }
+  const uploadId = await backend.createMultipartUpload(path, options)
+  try {
+    const parts: CompletedPart[] = []
+    if (head.size <= MAX_COPY_PART) {
+      parts.push({ partNumber: 1, etag: await backend.uploadPartCopy(path, uploadId, 1, path, { start: 0, end: head.size - 1 }, { ...options, ifMatch: head.etag }) })
+    } else {
+      for (let start = 0; start < head.size; start += MAX_COPY_PART) {
+        const end = Math.min(head.size, start + MAX_COPY_PART) - 1
+        const partNumber = parts.length + 1
+        parts.push({ partNumber, etag: await backend.uploadPartCopy(path, uploadId, partNumber, path, { start, end }, { ...options, ifMatch: head.etag }) })
+      }
+    }
+    const limiter = new Limiter(4)
+    const uploads: Array<Promise<CompletedPart>> = []
+    for (let start = 0; start < data.length; start += partSize) {
+      const partNumber: number = parts.length + uploads.length + 1
+      const body = data.subarray(start, start + partSize)
+      uploads.push(limiter.run(async () => ({ partNumber, etag: await backend.uploadPart(path, uploadId, partNumber, body, options) })))
+    }
+    parts.push(...(await Promise.all(uploads)))
+    await backend.completeMultipartUpload(path, uploadId, parts, options)
+  } catch (error) {
+    await backend.abortMultipartUpload(path, uploadId).catch(() => undefined)
+    throw error
+  }
+}

@@ -1,0 +1,137 @@
+import type { Backend, CallOptions, CompletedPart } from './backend.js'
+import { S3FsError } from './errors.js'
+import type { S3Path } from './url.js'
+
+export interface WriteHandleSettings {
+  partSize: number
+  /** Parts uploading at once; memory is bounded by partSize x (this + 1). */
+  writeConcurrency: number
+}
+
+interface PendingUpload {
+  backend: Backend
+  path: S3Path
+  uploadId?: string
+  finished: boolean
+}
+
+// A write handle dropped without close() or abort() aborts its upload when it is collected.
+const abandoned = new FinalizationRegistry<PendingUpload>((upload) => {
+  if (!upload.finished && upload.uploadId !== undefined) upload.backend.abortMultipartUpload(upload.path, upload.uploadId).catch(() => undefined)
+})
+
+/**
+ * A streaming upload (TensorFlow's WritableFile without its temp file and whole re-uploads): data
+ * fills part-size buffers that upload as they fill, a bounded number at a time. Nothing is visible
+ * until close() resolves; a small file is one PUT. A failure, abort() or an unclosed handle
+ * collected by the GC aborts the multipart upload, so no parts are left behind.
+ */
+export class WriteHandle {
+  readonly #backend: Backend
+  readonly #path: S3Path
+  readonly #settings: WriteHandleSettings
+  readonly #upload: PendingUpload
+  readonly #parts: CompletedPart[] = []
+  readonly #inFlight = new Set<Promise<void>>()
+  #uploadId: Promise<string> | undefined
+  #buffer: Buffer | undefined
+  #filled = 0
+  #nextPartNumber = 1
+  #failure: unknown
+  #state: 'open' | 'closing' | 'closed' | 'aborted' = 'open'
+
+  constructor(backend: Backend, path: S3Path, settings: WriteHandleSettings) {
+    this.#backend = backend
+    this.#path = path
+    this.#settings = settings
+    this.#upload = { backend, path, finished: false }
+    abandoned.register(this, this.#upload, this.#upload)
+  }
+
+  get url(): string {
+    return this.#path.url
+  }
+
+  async write(data: Uint8Array | string, options: CallOptions = {}): Promise<void> {
+    this.#checkWritable('write')
+    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    while (bytes.length > 0) {
+      this.#buffer ??= Buffer.allocUnsafe(this.#settings.partSize)
+      const n = Math.min(bytes.length, this.#buffer.length - this.#filled)
+      this.#buffer.set(bytes.subarray(0, n), this.#filled)
+      this.#filled += n
+      bytes = bytes.subarray(n)
+      if (this.#filled === this.#buffer.length) await this.#sendPart(options)
+    }
+  }
+
+  /** Uploads what is left and completes the upload: the object is durable and visible when this resolves. */
+  async close(options: CallOptions = {}): Promise<void> {
+    this.#checkWritable('close')
+    this.#state = 'closing'
+    try {
+      if (this.#uploadId === undefined) {
+        await this.#backend.writeFile(this.#path, (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.#filled), options)
+      } else {
+        if (this.#filled > 0) await this.#sendPart(options)
+        await Promise.all(this.#inFlight)
+        if (this.#failure !== undefined) throw this.#failure
+        const parts = [...this.#parts].sort((a, b) => a.partNumber - b.partNumber)
+        await this.#backend.completeMultipartUpload(this.#path, await this.#uploadId, parts, options)
+      }
+      this.#state = 'closed'
+      this.#finish()
+    } catch (error) {
+      await this.abort()
+      throw error
+    }
+  }
+
+  /** Discards everything written: the multipart upload, if one began, is aborted. */
+  async abort(): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'aborted') return
+    this.#state = 'aborted'
+    this.#buffer = undefined
+    const uploadId = this.#uploadId
+    if (uploadId !== undefined) {
+      await Promise.allSettled(this.#inFlight)
+      const id = await uploadId.catch(() => undefined)
+      if (id !== undefined) await this.#backend.abortMultipartUpload(this.#path, id)
+    }
+    this.#finish()
+  }
+
+  #finish(): void {
+    this.#upload.finished = true
+    abandoned.unregister(this.#upload)
+  }
+
+  #checkWritable(op: string): void {
+    if (this.#failure !== undefined) throw this.#failure
+    if (this.#state !== 'open') throw new S3FsError('EBADF', `the write handle is ${this.#state}`, { op, url: this.#path.url })
+  }
+
+  async #sendPart(options: CallOptions): Promise<void> {
+    const body = this.#buffer!.subarray(0, this.#filled)
+    this.#buffer = undefined
+    this.#filled = 0
+    if (this.#uploadId === undefined) {
+      this.#uploadId = this.#backend.createMultipartUpload(this.#path, options)
+      this.#uploadId.then((id) => (this.#upload.uploadId = id)).catch(() => undefined)
+    }
+    const partNumber = this.#nextPartNumber++
+    const uploadId = this.#uploadId
+    const upload: Promise<void> = uploadId
+      .then((id) => this.#backend.uploadPart(this.#path, id, partNumber, body, options))
+      .then((etag) => void this.#parts.push({ partNumber, etag }))
+      .catch((error: unknown) => void (this.#failure ??= error))
+      .finally(() => this.#inFlight.delete(upload))
+    this.#inFlight.add(upload)
+    while (this.#inFlight.size >= this.#settings.writeConcurrency) await Promise.race(this.#inFlight)
+    if (this.#failure !== undefined) {
+      const failure = this.#failure
+      await this.abort()
+      throw failure
+    }
+  }
+}
