@@ -40,3 +40,17 @@ export function reference() {
 export function randomData(size: number): Buffer {
   return randomBytes(size)
 }
+
+/** Retries an assertion until it passes or the time is up: for effects that settle asynchronously. */
+export async function eventually(assertion: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await assertion()
+      return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+}

@@ -17,6 +17,8 @@
 #include "engine/crt_library.h"
 #include "engine/latch.h"
 
+#include <thread>
+
 namespace s3fs::engine {
 
 struct Engine::ShutdownLatches {
@@ -129,10 +131,14 @@ void Engine::EndCall() {
   if (--calls_in_flight_ == 0) calls_ended_.notify_all();
 }
 
-void Engine::WaitForCallsToEnd() {
+bool Engine::StopAndWait(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(calls_mutex_);
   shutting_down_ = true;
-  calls_ended_.wait(lock, [this] { return calls_in_flight_ == 0; });
+  return calls_ended_.wait_for(lock, timeout, [this] { return calls_in_flight_ == 0; });
+}
+
+void Engine::DestroyWhenIdle(std::unique_ptr<Engine> engine) {
+  std::thread([engine = std::move(engine)]() mutable { engine.reset(); }).detach();
 }
 
 aws_http_connection_manager* Engine::ConnectionPool(const std::string& host, uint16_t port) {
@@ -194,7 +200,11 @@ void Engine::ReleaseConnectionPools() {
 }
 
 Engine::~Engine() {
-  WaitForCallsToEnd();
+  {
+    std::unique_lock<std::mutex> lock(calls_mutex_);
+    shutting_down_ = true;
+    calls_ended_.wait(lock, [this] { return calls_in_flight_ == 0; });
+  }
   ReleaseConnectionPools();
   if (client_ != nullptr) {
     aws_s3_client_release(client_);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -61,10 +62,18 @@ class Engine {
   // Called from any thread when an operation has its final status.
   void NotifyFinished(Operation* operation) { on_finished_(operation); }
 
+  // Refuses new requests; true when every request in flight has ended within the timeout. After a
+  // cancel the CRT can still take a while to wind a stalled transfer down.
+  bool StopAndWait(std::chrono::milliseconds timeout);
+
+  // Destroys the engine on a thread of its own once its requests have ended, so that a worker or
+  // process being torn down does not wait for them. The caller's memory is no longer touched by
+  // then (cancelled requests revoke it).
+  static void DestroyWhenIdle(std::unique_ptr<Engine> engine);
+
  private:
   Engine(Config config, FinishedCallback on_finished);
   Status Init();
-  void WaitForCallsToEnd();
   void ReleaseConnectionPools();
   static void OnPoolShutdown(void* self);
 

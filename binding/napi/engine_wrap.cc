@@ -62,10 +62,17 @@ EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(
 
   completions_ = Completions::New(env, "s3fs-native completions", 0, 1, this);
   completions_.Unref(env);
+  sink_->wrap = this;
   engine::Status error;
   engine_ = engine::Engine::Create(
-      std::move(config), [this](Operation* operation) { completions_.NonBlockingCall(operation); }, error);
+      std::move(config),
+      [sink = sink_](Operation* operation) {
+        std::lock_guard<std::mutex> lock(sink->mutex);
+        if (sink->wrap != nullptr) sink->wrap->completions_.NonBlockingCall(operation);
+      },
+      error);
   if (!engine_) {
+    sink_->wrap = nullptr;
     completions_.Release();
     Napi::Error e = Napi::Error::New(env, "cannot start the S3 engine: " + error.message);
     e.Set("code", error.code);
@@ -94,9 +101,18 @@ void EngineWrap::Shutdown(bool env_alive) {
   for (auto& [operation, pending] : pending_) {
     operation->Cancel(engine::Status::Error("ABORT_ERR", "the file system was closed"));
   }
-  // Waits until every CRT request has ended and every CRT object has shut down.
-  engine_.reset();
+  {
+    std::lock_guard<std::mutex> lock(sink_->mutex);
+    sink_->wrap = nullptr;
+  }
   completions_.Release();
+  // Cancelled requests usually end within milliseconds; one stalled on a silent server may take
+  // the CRT much longer, and then nobody waits for it.
+  if (engine_->StopAndWait(std::chrono::milliseconds(200))) {
+    engine_.reset();
+  } else {
+    engine::Engine::DestroyWhenIdle(std::move(engine_));
+  }
   for (auto& [operation, pending] : pending_) {
     if (env_alive) {
       pending->deferred.Reject(StatusToJs(Env(), operation->status()));
@@ -131,7 +147,7 @@ void EngineWrap::Settle(Napi::Env env, Operation* operation) {
   }
 }
 
-Napi::Value EngineWrap::Launch(const Napi::CallbackInfo& info, std::unique_ptr<Operation> operation,
+Napi::Value EngineWrap::Launch(const Napi::CallbackInfo& info, std::shared_ptr<Operation> operation,
                                std::vector<Napi::Reference<Napi::Value>> keep_alive,
                                PendingOperation::ResultToJs to_js) {
   Napi::Env env = info.Env();
@@ -142,16 +158,16 @@ Napi::Value EngineWrap::Launch(const Napi::CallbackInfo& info, std::unique_ptr<O
   pending->keep_alive.push_back(Napi::Persistent(info.This()));
   pending->result_to_js = std::move(to_js);
   Napi::Promise promise = pending->deferred.Promise();
-  Operation* raw = pending->operation.get();
+  std::shared_ptr<Operation> started = pending->operation;
   if (pending_.empty()) completions_.Ref(env);
-  pending_.emplace(raw, std::move(pending));
-  by_id_.emplace(id, raw);
-  raw->Start();
+  pending_.emplace(started.get(), std::move(pending));
+  by_id_.emplace(id, started.get());
+  started->Start();
   return promise;
 }
 
 Napi::Value EngineWrap::Stat(const Napi::CallbackInfo& info) {
-  auto operation = std::make_unique<StatOperation>(*engine_, PathArgument(info, 1));
+  auto operation = std::make_shared<StatOperation>(*engine_, PathArgument(info, 1));
   StatOperation* stat = operation.get();
   return Launch(info, std::move(operation), {}, [stat](Napi::Env env) -> Napi::Value {
     const FileInfo& st = stat->info();
@@ -165,7 +181,7 @@ Napi::Value EngineWrap::Stat(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EngineWrap::ReadFile(const Napi::CallbackInfo& info) {
-  auto operation = std::make_unique<ReadFileOperation>(*engine_, PathArgument(info, 1));
+  auto operation = std::make_shared<ReadFileOperation>(*engine_, PathArgument(info, 1));
   ReadFileOperation* read = operation.get();
   return Launch(info, std::move(operation), {}, [read](Napi::Env env) -> Napi::Value {
     const size_t size = static_cast<size_t>(read->size());
@@ -186,7 +202,7 @@ Napi::Value EngineWrap::Read(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "offset and length must lie within the buffer");
   }
   std::string if_match = info[7].IsString() ? info[7].As<Napi::String>().Utf8Value() : std::string();
-  auto operation = std::make_unique<ReadRangeOperation>(
+  auto operation = std::make_shared<ReadRangeOperation>(
       *engine_, PathArgument(info, 1), buffer.Data() + static_cast<size_t>(offset), static_cast<size_t>(length),
       static_cast<uint64_t>(position), std::move(if_match));
   ReadRangeOperation* read = operation.get();
@@ -201,7 +217,7 @@ Napi::Value EngineWrap::WriteFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[3].IsTypedArray()) throw TypeError(env, "data must be a Buffer or Uint8Array");
   auto data = info[3].As<Napi::Uint8Array>();
-  auto operation = std::make_unique<WriteFileOperation>(*engine_, PathArgument(info, 1), data.Data(), data.ByteLength());
+  auto operation = std::make_shared<WriteFileOperation>(*engine_, PathArgument(info, 1), data.Data(), data.ByteLength());
   WriteFileOperation* write = operation.get();
   std::vector<Napi::Reference<Napi::Value>> keep_alive;
   keep_alive.push_back(Napi::Persistent(info[3]));
@@ -213,7 +229,7 @@ Napi::Value EngineWrap::WriteFile(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EngineWrap::ReadDir(const Napi::CallbackInfo& info) {
-  auto operation = std::make_unique<ReadDirOperation>(*engine_, PathArgument(info, 1));
+  auto operation = std::make_shared<ReadDirOperation>(*engine_, PathArgument(info, 1));
   ReadDirOperation* list = operation.get();
   return Launch(info, std::move(operation), {}, [list](Napi::Env env) -> Napi::Value {
     Napi::Array entries = Napi::Array::New(env, list->entries().size());
@@ -229,7 +245,7 @@ Napi::Value EngineWrap::ReadDir(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EngineWrap::Remove(const Napi::CallbackInfo& info) {
-  return Launch(info, std::make_unique<RemoveOperation>(*engine_, PathArgument(info, 1)), {}, nullptr);
+  return Launch(info, std::make_shared<RemoveOperation>(*engine_, PathArgument(info, 1)), {}, nullptr);
 }
 
 Napi::Value EngineWrap::ListPage(const Napi::CallbackInfo& info) {
@@ -238,7 +254,7 @@ Napi::Value EngineWrap::ListPage(const Napi::CallbackInfo& info) {
   if (!info[3].IsString() || !info[4].IsString() || !info[5].IsNumber()) {
     throw TypeError(env, "listPage expects delimiter, token and maxKeys");
   }
-  auto operation = std::make_unique<ListPageOperation>(*engine_, PathArgument(info, 1),
+  auto operation = std::make_shared<ListPageOperation>(*engine_, PathArgument(info, 1),
                                                        info[3].As<Napi::String>().Utf8Value(),
                                                        info[4].As<Napi::String>().Utf8Value(),
                                                        info[5].As<Napi::Number>().Int32Value());
@@ -291,7 +307,7 @@ Napi::Value EngineWrap::Request(const Napi::CallbackInfo& info) {
     request.has_body = true;
     keep_alive.push_back(Napi::Persistent(body));
   }
-  auto operation = std::make_unique<RequestOperation>(*engine_, std::move(request));
+  auto operation = std::make_shared<RequestOperation>(*engine_, std::move(request));
   RequestOperation* call = operation.get();
   return Launch(info, std::move(operation), std::move(keep_alive), [call](Napi::Env env) -> Napi::Value {
     const S3Response& response = call->response();

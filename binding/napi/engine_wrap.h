@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "engine/engine.h"
@@ -37,15 +38,23 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Registers and starts an operation; the Promise settles when it finishes.
-  Napi::Value Launch(const Napi::CallbackInfo& info, std::unique_ptr<Operation> operation,
+  Napi::Value Launch(const Napi::CallbackInfo& info, std::shared_ptr<Operation> operation,
                      std::vector<Napi::Reference<Napi::Value>> keep_alive, PendingOperation::ResultToJs to_js);
   void Settle(Napi::Env env, Operation* operation);
   // Cancels everything in flight and releases every CRT object; `env_alive` is false during
   // environment teardown, when no Promise can be settled any more.
   void Shutdown(bool env_alive);
 
+  // Where operations report completion from CRT threads; detached at shutdown, so that an engine
+  // still winding down after its environment is gone reports to no one.
+  struct CompletionSink {
+    std::mutex mutex;
+    EngineWrap* wrap = nullptr;
+  };
+
   std::unique_ptr<engine::Engine> engine_;
   Completions completions_;
+  std::shared_ptr<CompletionSink> sink_ = std::make_shared<CompletionSink>();
   std::unordered_map<Operation*, std::unique_ptr<PendingOperation>> pending_;
   std::unordered_map<uint64_t, Operation*> by_id_;
   bool shut_down_ = false;

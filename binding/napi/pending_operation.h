@@ -16,7 +16,7 @@ namespace s3fs::napi {
 struct PendingOperation {
   using ResultToJs = std::function<Napi::Value(Napi::Env)>;
 
-  PendingOperation(uint64_t id, std::unique_ptr<Operation> operation, Napi::Env env)
+  PendingOperation(uint64_t id, std::shared_ptr<Operation> operation, Napi::Env env)
       : id(id), operation(std::move(operation)), deferred(Napi::Promise::Deferred::New(env)) {}
 
   // After the environment is gone, its references are gone with it and must not be deleted.
@@ -25,7 +25,7 @@ struct PendingOperation {
   }
 
   uint64_t id;
-  std::unique_ptr<Operation> operation;
+  std::shared_ptr<Operation> operation;
   Napi::Promise::Deferred deferred;
   std::vector<Napi::Reference<Napi::Value>> keep_alive;
   ResultToJs result_to_js;

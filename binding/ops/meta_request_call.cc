@@ -8,7 +8,7 @@
 namespace s3fs {
 
 bool MetaRequestCall::Begin(S3Response& refusal) {
-  if (!message_.Build(engine_, request_)) {
+  if (!message_.Build(engine_, request_, caller_memory_)) {
     refusal.crt_error = aws_last_error();
     return false;
   }
@@ -32,7 +32,7 @@ bool MetaRequestCall::Begin(S3Response& refusal) {
   return true;
 }
 
-void MetaRequestCall::Cancel() {
+void MetaRequestCall::CancelTransport() {
   aws_s3_meta_request* meta_request = nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex_);

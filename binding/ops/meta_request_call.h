@@ -16,10 +16,10 @@ namespace s3fs {
 class MetaRequestCall : public S3Call {
  public:
   MetaRequestCall(engine::Engine& engine, S3Request request, Done done) : S3Call(engine, std::move(request), std::move(done)) {}
-  void Cancel() override;
 
  private:
   bool Begin(S3Response& refusal) override;
+  void CancelTransport() override;
 
   static int OnHeaders(aws_s3_meta_request*, const aws_http_headers* headers, int status, void* self);
   static int OnBody(aws_s3_meta_request*, const aws_byte_cursor* body, uint64_t range_start, void* self);

@@ -15,9 +15,13 @@ engine::Status StatusOf(const S3Response& response) {
 }
 
 void Operation::Cancel(engine::Status reason) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (!cancel_reason_) cancel_reason_ = std::move(reason);
-  if (current_ != nullptr) current_->Cancel();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cancel_reason_) return;
+    cancel_reason_ = reason;
+    if (current_ != nullptr) current_->Cancel();
+  }
+  Finish(std::move(reason));
 }
 
 void Operation::Send(S3Request request, Continuation then) {
@@ -33,19 +37,17 @@ void Operation::Send(S3Request request, Continuation then) {
     Finish(engine::Status::Error("ECREDENTIALS", "no AWS credentials could be found"));
     return;
   }
-  auto after = [this, then = std::move(then)](S3Response& response) {
+  // The request in flight owns a reference: a cancelled operation may be released by JS before
+  // the CRT is done with the request.
+  auto after = [self = shared_from_this(), then = std::move(then)](S3Response& response) {
     std::optional<engine::Status> reason;
     {
-      std::lock_guard<std::mutex> guard(mutex_);
-      current_ = nullptr;
-      reason = cancel_reason_;
+      std::lock_guard<std::mutex> guard(self->mutex_);
+      self->current_ = nullptr;
+      reason = self->cancel_reason_;
     }
-    // A request that succeeded before the cancel reached it stands: its effect is real.
-    if (reason && !response.ok()) {
-      Finish(std::move(*reason));
-    } else {
-      then(response);
-    }
+    // A cancelled operation has finished already, with the reason.
+    if (!reason) then(response);
   };
   S3Response refusal;
   current_ = S3Call::Start(engine_, std::move(request), std::move(after), refusal);
@@ -58,6 +60,7 @@ void Operation::Send(S3Request request, Continuation then) {
 void Operation::Fail(const S3Response& response) { Finish(StatusOf(response)); }
 
 void Operation::Finish(engine::Status status) {
+  if (finished_.exchange(true)) return;
   status_ = std::move(status);
   engine_.NotifyFinished(this);
 }

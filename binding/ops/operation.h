@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -14,9 +16,10 @@ class Engine;
 namespace s3fs {
 
 // The base of every filesystem operation: a chain of S3 requests ending in one Status. Requests
-// run on CRT threads; continuations run there too and never block. Cancel may come from any thread
-// at any point: the request in flight is cancelled and the operation finishes with the reason.
-class Operation {
+// run on CRT threads; continuations run there too and never block. Cancel finishes the operation
+// at once with the reason: the request in flight is cancelled and stops touching the caller's
+// memory, and the request in flight keeps the operation alive until the CRT has let go of it.
+class Operation : public std::enable_shared_from_this<Operation> {
  public:
   explicit Operation(engine::Engine& engine) : engine_(engine) {}
   virtual ~Operation() = default;
@@ -34,7 +37,7 @@ class Operation {
 
   // Sends one request and continues with its response, unless the operation was cancelled.
   void Send(S3Request request, Continuation then);
-  // Final: after this the operation may be deleted at any moment by the JS thread.
+  // The first call decides the outcome; later ones (a continuation after a cancel) are ignored.
   void Finish(engine::Status status);
   // Finishes with the error the response describes.
   void Fail(const S3Response& response);
@@ -43,6 +46,7 @@ class Operation {
 
  private:
   engine::Status status_;
+  std::atomic<bool> finished_{false};
   std::mutex mutex_;
   S3Call* current_ = nullptr;
   std::optional<engine::Status> cancel_reason_;

@@ -24,7 +24,7 @@ bool PooledCall::cancelled() {
   return cancelled_;
 }
 
-void PooledCall::Cancel() {
+void PooledCall::CancelTransport() {
   std::lock_guard<std::mutex> lock(mutex_);
   cancelled_ = true;
   // Closing the connection ends the stream at once (with an error that OnComplete reads as the
@@ -52,7 +52,7 @@ void PooledCall::Attempt() {
   if (cancelled()) return Finish(AWS_ERROR_S3_CANCELED);
   response_ = S3Response{};
   message_ = std::make_unique<S3Message>();
-  if (!message_->Build(engine_, request_)) return Finish(aws_last_error());
+  if (!message_->Build(engine_, request_, caller_memory_)) return Finish(aws_last_error());
 
   aws_signing_config_aws signing = *engine_.signing_config();
   aws_date_time_init_now(&signing.date);

@@ -24,10 +24,10 @@ class PooledCall : public S3Call {
  public:
   PooledCall(engine::Engine& engine, S3Request request, Done done) : S3Call(engine, std::move(request), std::move(done)) {}
   ~PooledCall() override;
-  void Cancel() override;
 
  private:
   bool Begin(S3Response& refusal) override;
+  void CancelTransport() override;
   void Attempt();
   void Retry(int error_code, bool throttled);
   void Finish(int error_code);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 
 #include "engine/engine.h"
 #include "ops/meta_request_call.h"
@@ -49,11 +48,15 @@ void S3Call::StoreHeader(aws_byte_cursor name, aws_byte_cursor value) {
 void S3Call::StoreBody(aws_byte_cursor body, uint64_t at) {
   if (request_.collect_body) {
     response_.body.append(reinterpret_cast<const char*>(body.ptr), body.len);
-  } else if (request_.dest != nullptr && at < request_.dest_size) {
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(body.len, request_.dest_size - at));
-    std::memcpy(request_.dest + at, body.ptr, n);
+  } else if (request_.dest != nullptr) {
+    caller_memory_.CopyIn(request_.dest, request_.dest_size, at, body.ptr, body.len);
   }
   response_.bytes_received += body.len;
+}
+
+void S3Call::Cancel() {
+  caller_memory_.Revoke();
+  CancelTransport();
 }
 
 void S3Call::Complete() {

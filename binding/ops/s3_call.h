@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "ops/caller_memory.h"
 #include "ops/s3_request.h"
 
 namespace s3fs::engine {
@@ -25,13 +26,15 @@ class S3Call {
   // the CRT has released every resource of the request; then the call deletes itself.
   static S3Call* Start(engine::Engine& engine, S3Request request, Done done, S3Response& refusal);
 
-  // Thread-safe, any time before `done`: the request then ends with AWS_ERROR_S3_CANCELED.
-  virtual void Cancel() = 0;
+  // Thread-safe, any time before `done`: the request then ends with AWS_ERROR_S3_CANCELED. When
+  // this returns, no CRT thread reads or writes the caller's memory of this request any more.
+  void Cancel();
 
  protected:
   S3Call(engine::Engine& engine, S3Request request, Done done);
   virtual ~S3Call();
   virtual bool Begin(S3Response& refusal) = 0;
+  virtual void CancelTransport() = 0;
 
   void StoreHeader(aws_byte_cursor name, aws_byte_cursor value);
   // `at` is the offset of this chunk within the destination.
@@ -41,6 +44,7 @@ class S3Call {
   engine::Engine& engine_;
   S3Request request_;
   S3Response response_;
+  CallerMemory caller_memory_;
 
  private:
   Done done_;

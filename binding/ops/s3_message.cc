@@ -31,7 +31,7 @@ S3Message::~S3Message() {
   if (endpoint_parsed_) aws_uri_clean_up(&endpoint_);
 }
 
-bool S3Message::Build(engine::Engine& engine, const S3Request& request) {
+bool S3Message::Build(engine::Engine& engine, const S3Request& request, CallerMemory& body_memory) {
   const engine::Config& config = engine.config();
   const bool path_style = !config.endpoint_host.empty() || !VirtualHostable(request.bucket);
   std::string path = "/";
@@ -72,8 +72,7 @@ bool S3Message::Build(engine::Engine& engine, const S3Request& request) {
     std::string length = std::to_string(request.body_size);
     aws_http_header content_length{aws_byte_cursor_from_c_str("Content-Length"), Cursor(length)};
     aws_http_message_add_header(message_, content_length);
-    aws_byte_cursor body = aws_byte_cursor_from_array(request.body, request.body_size);
-    body_stream_ = aws_input_stream_new_from_cursor(engine.allocator(), &body);
+    body_stream_ = body_memory.NewBodyStream(engine.allocator(), request.body, request.body_size);
     if (body_stream_ == nullptr) return false;
     aws_http_message_set_body_stream(message_, body_stream_);
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ops/caller_memory.h"
 #include "ops/s3_request.h"
 
 struct aws_http_message;
@@ -25,8 +26,9 @@ class S3Message {
   S3Message(const S3Message&) = delete;
   S3Message& operator=(const S3Message&) = delete;
 
-  // False with the CRT error raised when the message cannot be built.
-  bool Build(engine::Engine& engine, const S3Request& request);
+  // False with the CRT error raised when the message cannot be built. The body, if any, is read
+  // through `body_memory`, so that revoking it stops every read of the caller's memory.
+  bool Build(engine::Engine& engine, const S3Request& request, CallerMemory& body_memory);
 
   aws_http_message* message() const { return message_; }
   aws_uri* endpoint() { return &endpoint_; }

@@ -5,6 +5,8 @@ export interface ProxyOptions {
   cutAfterBytes?: number
   /** Forward requests but never send a response byte back. */
   stallResponses?: boolean
+  /** Stall responses only on the connections after the first N. */
+  stallAfterConnections?: number
 }
 
 export interface TcpProxy {
@@ -13,6 +15,8 @@ export interface TcpProxy {
   readonly connections: number
   /** Connections cut so far. */
   readonly cuts: number
+  /** The request lines seen ("GET /bucket?list-type=2&prefix=a HTTP/1.1"), in order. */
+  readonly requests: string[]
   close(): Promise<void>
 }
 
@@ -23,9 +27,11 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, options: ProxyOptions = {}): Promise<TcpProxy> {
   let connections = 0
   let cuts = 0
+  const requests: string[] = []
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
     connections++
+    const stalled = options.stallResponses === true || (options.stallAfterConnections !== undefined && connections > options.stallAfterConnections)
     const upstream = net.connect(targetPort, '127.0.0.1')
     sockets.add(client)
     sockets.add(upstream)
@@ -35,6 +41,9 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
       upstream.destroy()
     }
     client.on('data', (chunk: Buffer) => {
+      for (const match of chunk.toString('latin1').matchAll(/(?:GET|HEAD|PUT|POST|DELETE) \/\S* HTTP\/1\.1\r\n/g)) {
+        requests.push(match[0].trimEnd())
+      }
       sent += chunk.length
       if (options.cutAfterBytes !== undefined && sent > options.cutAfterBytes) {
         cuts++
@@ -44,7 +53,7 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
       upstream.write(chunk)
     })
     upstream.on('data', (chunk: Buffer) => {
-      if (!options.stallResponses) client.write(chunk)
+      if (!stalled) client.write(chunk)
     })
     client.on('close', () => {
       sockets.delete(client)
@@ -67,6 +76,7 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
     get cuts() {
       return cuts
     },
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()

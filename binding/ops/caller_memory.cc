@@ -1,0 +1,85 @@
+#include "ops/caller_memory.h"
+
+#include <aws/common/byte_buf.h>
+#include <aws/common/ref_count.h>
+#include <aws/io/stream.h>
+#include <aws/s3/s3.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace s3fs {
+
+bool CallerMemory::CopyIn(uint8_t* dest, size_t dest_size, uint64_t at, const uint8_t* data, size_t size) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (revoked_) return false;
+  if (at < dest_size) std::memcpy(dest + at, data, static_cast<size_t>(std::min<uint64_t>(size, dest_size - at)));
+  return true;
+}
+
+struct GuardedBodyStream {
+  aws_input_stream base;
+  aws_allocator* allocator;
+  CallerMemory* memory;
+  const uint8_t* data;
+  size_t size;
+  size_t position;
+
+  static GuardedBodyStream* From(aws_input_stream* stream) { return static_cast<GuardedBodyStream*>(stream->impl); }
+
+  static int Seek(aws_input_stream* stream, int64_t offset, aws_stream_seek_basis basis) {
+    GuardedBodyStream* self = From(stream);
+    int64_t base = basis == AWS_SSB_BEGIN ? 0 : static_cast<int64_t>(self->size);
+    int64_t target = base + offset;
+    if (target < 0 || target > static_cast<int64_t>(self->size)) return aws_raise_error(AWS_IO_STREAM_INVALID_SEEK_POSITION);
+    self->position = static_cast<size_t>(target);
+    return AWS_OP_SUCCESS;
+  }
+
+  static int Read(aws_input_stream* stream, aws_byte_buf* dest) {
+    GuardedBodyStream* self = From(stream);
+    std::lock_guard<std::mutex> lock(self->memory->mutex_);
+    if (self->memory->revoked_) return aws_raise_error(AWS_ERROR_S3_CANCELED);
+    const size_t n = std::min(dest->capacity - dest->len, self->size - self->position);
+    std::memcpy(dest->buffer + dest->len, self->data + self->position, n);
+    dest->len += n;
+    self->position += n;
+    return AWS_OP_SUCCESS;
+  }
+
+  static int GetStatus(aws_input_stream* stream, aws_stream_status* status) {
+    GuardedBodyStream* self = From(stream);
+    status->is_end_of_stream = self->position == self->size;
+    status->is_valid = true;
+    return AWS_OP_SUCCESS;
+  }
+
+  static int GetLength(aws_input_stream* stream, int64_t* length) {
+    *length = static_cast<int64_t>(From(stream)->size);
+    return AWS_OP_SUCCESS;
+  }
+
+  static void Destroy(void* stream) {
+    GuardedBodyStream* self = From(static_cast<aws_input_stream*>(stream));
+    aws_mem_release(self->allocator, self);
+  }
+};
+
+static aws_input_stream_vtable kGuardedBodyStreamVtable = {
+    &GuardedBodyStream::Seek, &GuardedBodyStream::Read, &GuardedBodyStream::GetStatus, &GuardedBodyStream::GetLength,
+    nullptr, nullptr};
+
+aws_input_stream* CallerMemory::NewBodyStream(aws_allocator* allocator, const uint8_t* data, size_t size) {
+  auto* stream = static_cast<GuardedBodyStream*>(aws_mem_calloc(allocator, 1, sizeof(GuardedBodyStream)));
+  if (stream == nullptr) return nullptr;
+  stream->allocator = allocator;
+  stream->memory = this;
+  stream->data = data;
+  stream->size = size;
+  stream->base.impl = stream;
+  stream->base.vtable = &kGuardedBodyStreamVtable;
+  aws_ref_count_init(&stream->base.ref_count, &stream->base, &GuardedBodyStream::Destroy);
+  return &stream->base;
+}
+
+}  // namespace s3fs

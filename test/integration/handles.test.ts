@@ -1,0 +1,129 @@
+import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { afterAll, describe, expect, test } from 'vitest'
+
+import { S3FileSystem, type WriteHandle } from '../../lib/index.js'
+import { startTcpProxy } from '../server/tcp-proxy.js'
+import { BUCKET, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+
+const MiB = 1024 * 1024
+const fs = testFs({ partSize: 5 * MiB, readAheadBytes: 8 * MiB, readAheadChunkBytes: MiB })
+const client = reference()
+afterAll(() => {
+  fs.close()
+  client.destroy()
+})
+
+async function uploadsUnder(prefix: string) {
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: prefix }))
+  return uploads.Uploads ?? []
+}
+
+describe('read handle', () => {
+  test('sequential reads come back whole and in order, fetched ahead in chunks', async () => {
+    const key = `${uniquePrefix('rh')}/seq`
+    const data = randomData(10 * MiB + 123)
+    await fs.writeFile(url(key), data)
+    const proxy = await startTcpProxy(server.port)
+    const viaProxy = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), readAheadBytes: 4 * MiB, readAheadChunkBytes: MiB })
+    const handle = await viaProxy.open(url(key))
+    expect(handle.stat()).toMatchObject({ size: data.length, isDirectory: false })
+    const out = Buffer.alloc(data.length)
+    let position = 0
+    while (true) {
+      const n = await handle.read(out, position, Math.min(100_000, out.length - position), position)
+      if (n === 0) break
+      position += n
+    }
+    await handle.close()
+    viaProxy.close()
+    await proxy.close()
+    expect(position).toBe(data.length)
+    expect(out.equals(data)).toBe(true)
+    const ranged = proxy.requests.filter((r) => r.startsWith('GET'))
+    // 11 one-MiB chunks, not one request per 100 KB read.
+    expect(ranged.length).toBeLessThanOrEqual(12)
+  })
+
+  test('random reads fetch just their range', async () => {
+    const key = `${uniquePrefix('rh')}/random`
+    const data = randomData(3 * MiB)
+    await fs.writeFile(url(key), data)
+    const handle = await fs.open(url(key))
+    for (const position of [2 * MiB, 17, MiB + 5, 3 * MiB - 10]) {
+      const buffer = Buffer.alloc(4096)
+      const n = await handle.read(buffer, 0, 4096, position)
+      expect(n).toBe(Math.min(4096, data.length - position))
+      expect(buffer.subarray(0, n).equals(data.subarray(position, position + n))).toBe(true)
+    }
+    expect(await handle.read(Buffer.alloc(10), 0, 10, 3 * MiB)).toBe(0)
+    await handle.close()
+    await expect(handle.read(Buffer.alloc(1), 0, 1, 0)).rejects.toMatchObject({ code: 'EBADF' })
+  })
+
+  test('is pinned to the version seen at open: an overwrite between reads gives ESTALE', async () => {
+    const key = `${uniquePrefix('rh')}/pinned`
+    await fs.writeFile(url(key), randomData(2 * MiB))
+    const handle = await fs.open(url(key))
+    await handle.read(Buffer.alloc(1000), 0, 1000, MiB)
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomData(2 * MiB) }))
+    await expect(handle.read(Buffer.alloc(1000), 0, 1000, 5000)).rejects.toMatchObject({ code: 'ESTALE' })
+    await handle.close()
+  })
+
+  test('of a directory is EISDIR, of a missing key ENOENT', async () => {
+    const dir = uniquePrefix('rh')
+    await fs.writeFile(url(`${dir}/sub/f`), 'x')
+    await expect(fs.open(url(`${dir}/sub`))).rejects.toMatchObject({ code: 'EISDIR' })
+    await expect(fs.open(url(`${dir}/none`))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
+
+describe('write handle', () => {
+  test('streams parts as they fill; the object appears whole at close', async () => {
+    const key = `${uniquePrefix('wh')}/streamed`
+    const data = randomData(17 * MiB + 11)
+    const handle = await fs.open(url(key), 'w')
+    for (let at = 0; at < data.length; at += 777_777) await handle.write(data.subarray(at, at + 777_777))
+    expect(await fs.exists(url(key))).toBe(false)
+    await handle.close()
+    expect((await fs.readFile(url(key))).equals(data)).toBe(true)
+    expect(await uploadsUnder(key)).toEqual([])
+  })
+
+  test('a small file is a single PUT at close', async () => {
+    const key = `${uniquePrefix('wh')}/small`
+    const handle = await fs.open(url(key), 'w')
+    await handle.write('hello ')
+    await handle.write('world')
+    await handle.close()
+    expect((await fs.readFile(url(key))).toString()).toBe('hello world')
+  })
+
+  test('abort() mid-upload leaves no multipart upload and no object', async () => {
+    const key = `${uniquePrefix('wh')}/aborted`
+    const handle = await fs.open(url(key), 'w')
+    await handle.write(randomData(12 * MiB))
+    expect((await uploadsUnder(key)).length).toBe(1)
+    await handle.abort()
+    expect(await uploadsUnder(key)).toEqual([])
+    expect(await fs.exists(url(key))).toBe(false)
+    await expect(handle.write('more')).rejects.toMatchObject({ code: 'EBADF' })
+  })
+
+  test('a handle collected unclosed aborts its upload', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc
+    expect(gc, 'tests run with --expose-gc').toBeTypeOf('function')
+    const key = `${uniquePrefix('wh')}/forgotten`
+    await (async () => {
+      const handle: WriteHandle = await fs.open(url(key), 'w')
+      await handle.write(randomData(11 * MiB))
+    })()
+    expect((await uploadsUnder(key)).length).toBe(1)
+    for (let i = 0; i < 50 && (await uploadsUnder(key)).length > 0; i++) {
+      gc!()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(await uploadsUnder(key)).toEqual([])
+    expect(await fs.exists(url(key))).toBe(false)
+  })
+})
