@@ -11,6 +11,8 @@ export interface Credentials {
 
 /** Constructor options. Each overrides the environment variable named beside it. */
 export interface S3FileSystemOptions {
+  /** S3FS_BACKEND: 'native', 'js', or 'auto' (native, else js with a warning); default auto. */
+  backend?: 'native' | 'js' | 'auto'
   /** AWS_REGION, else S3_REGION; default us-east-1. */
   region?: string
   /** S3_ENDPOINT: `host:port` or a URL; a custom endpoint is addressed path-style. */
@@ -35,6 +37,8 @@ export interface S3FileSystemOptions {
   partSize?: number
   /** Connections per transfer (S3FS_MAX_CONNECTIONS); default chosen by the engine. */
   maxConnections?: number
+  /** Kept-alive connections per server for single requests (S3FS_POOL_CONNECTIONS); default 64. */
+  poolConnections?: number
   /** Native I/O threads (S3FS_IO_THREADS); default: the number of CPUs. */
   ioThreads?: number
   /** Retries of a failed request (S3FS_MAX_RETRIES); default 5. */
@@ -60,6 +64,7 @@ export interface S3FileSystemOptions {
 }
 
 export interface ResolvedConfig {
+  backend: 'native' | 'js' | 'auto'
   region: string
   endpointHost: string
   endpointPort: number
@@ -70,6 +75,7 @@ export interface ResolvedConfig {
   requestTimeoutMs: number
   partSize: number
   maxConnections: number
+  poolConnections: number
   eventLoopThreads: number
   throughputTargetGbps: number
   maxRetries: number
@@ -161,7 +167,11 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
   const configFile = env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config')
   const useInstanceMetadata = flag(env.AWS_EC2_METADATA_DISABLED) !== true
 
+  const backend = options.backend ?? (env.S3FS_BACKEND || 'auto')
+  if (backend !== 'native' && backend !== 'js' && backend !== 'auto') throw invalid(`S3FS_BACKEND must be native, js or auto, got ${backend}`)
+
   const config: ResolvedConfig = {
+    backend,
     region: options.region ?? (env.AWS_REGION || env.S3_REGION || 'us-east-1'),
     endpointHost: endpoint?.host ?? '',
     endpointPort: endpoint?.port ?? 0,
@@ -172,6 +182,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1) ?? 0,
     partSize,
     maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1) ?? 0,
+    poolConnections: integer(options.poolConnections ?? env.S3FS_POOL_CONNECTIONS, 'poolConnections', 1) ?? 64,
     eventLoopThreads: integer(options.ioThreads ?? env.S3FS_IO_THREADS, 'ioThreads', 1) ?? os.availableParallelism(),
     throughputTargetGbps: 10,
     maxRetries: integer(options.maxRetries ?? env.S3FS_MAX_RETRIES, 'maxRetries', 1) ?? 5,

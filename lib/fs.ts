@@ -6,6 +6,7 @@ import { appendFile, copyObject, rename } from './copy.js'
 import { mkdir, type MkdirOptions, removeTree, rmdir } from './directories.js'
 import { S3FsError } from './errors.js'
 import { glob } from './glob.js'
+import { JsBackend } from './js/backend.js'
 import { limitBackend, Limiter } from './limiter.js'
 import { NativeBackend } from './native.js'
 import { ReadHandle } from './read-handle.js'
@@ -45,7 +46,7 @@ export class S3FileSystem {
 
   constructor(options: S3FileSystemOptions = {}) {
     this.#config = resolveConfig(options)
-    this.#backend = limitBackend(new NativeBackend(this.#config), new Limiter(this.#config.maxInFlight))
+    this.#backend = limitBackend(selectBackend(this.#config), new Limiter(this.#config.maxInFlight))
   }
 
   /** Which backend serves this filesystem. */
@@ -168,6 +169,25 @@ export class S3FileSystem {
   /** Cancels what is in flight and releases every native resource; the filesystem is unusable after. */
   close(): void {
     this.#backend.close()
+  }
+}
+
+let warnedAboutFallback = false
+
+/** Native unless asked otherwise; 'auto' falls back to the JS backend with one warning that says why. */
+function selectBackend(config: ResolvedConfig): Backend {
+  if (config.backend === 'js') return new JsBackend(config)
+  try {
+    return new NativeBackend(config)
+  } catch (error) {
+    if (config.backend === 'native' || !(error instanceof Error) || !error.message.startsWith('s3fs-native:')) throw error
+    if (!warnedAboutFallback) {
+      warnedAboutFallback = true
+      process.emitWarning(`${error.message.split('\n')[0]} Using the pure-JS backend; run "npm run build" in s3fs-native to get the native one, or set S3FS_BACKEND=js to silence this.`, {
+        code: 'S3FS_NATIVE_UNAVAILABLE',
+      })
+    }
+    return new JsBackend(config)
   }
 }
 

@@ -8,9 +8,13 @@ import { referenceClient } from './server/minio.js'
 export const BUCKET = 's3fs-test'
 export const server = inject('s3')
 
+/** The conformance suite runs every behavioral test once per backend (vitest.config.ts projects). */
+export const backendUnderTest = (process.env.S3FS_TEST_BACKEND ?? 'native') as 'native' | 'js'
+
 /** The environment a test runs the library in: the test server, nothing from the machine. */
 export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
+    S3FS_BACKEND: backendUnderTest,
     S3_ENDPOINT: server.endpoint,
     AWS_ACCESS_KEY_ID: server.accessKeyId,
     AWS_SECRET_ACCESS_KEY: server.secretAccessKey,

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 
 import { S3FileSystem, type WriteHandle } from '../../lib/index.js'
 import { startTcpProxy } from '../server/tcp-proxy.js'
-import { BUCKET, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+import { BUCKET, eventually, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const MiB = 1024 * 1024
 const fs = testFs({ partSize: 5 * MiB, readAheadBytes: 8 * MiB, readAheadChunkBytes: MiB })
@@ -103,7 +103,7 @@ describe('write handle', () => {
     const key = `${uniquePrefix('wh')}/aborted`
     const handle = await fs.open(url(key), 'w')
     await handle.write(randomData(12 * MiB))
-    expect((await uploadsUnder(key)).length).toBe(1)
+    await eventually(async () => expect((await uploadsUnder(key)).length).toBe(1))
     await handle.abort()
     expect(await uploadsUnder(key)).toEqual([])
     expect(await fs.exists(url(key))).toBe(false)
@@ -118,7 +118,7 @@ describe('write handle', () => {
       const handle: WriteHandle = await fs.open(url(key), 'w')
       await handle.write(randomData(11 * MiB))
     })()
-    expect((await uploadsUnder(key)).length).toBe(1)
+    await eventually(async () => expect((await uploadsUnder(key)).length).toBe(1))
     for (let i = 0; i < 50 && (await uploadsUnder(key)).length > 0; i++) {
       gc!()
       await new Promise((resolve) => setTimeout(resolve, 100))

@@ -1,0 +1,404 @@
+import type { Readable } from 'node:stream'
+
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3'
+import { Upload } from '@aws-sdk/lib-storage'
+
+import type {
+  Backend,
+  CallOptions,
+  CompletedPart,
+  DeleteFailure,
+  DirEntry,
+  FileStat,
+  ListPage,
+  ObjectHead,
+  ReadOptions,
+} from '../backend.js'
+import type { ResolvedConfig } from '../config.js'
+import { codeForS3Error, S3FsError } from '../errors.js'
+import { Limiter } from '../limiter.js'
+import { childPath, directoryPrefix } from '../paths.js'
+import { copySource } from '../s3-query.js'
+import type { S3Path } from '../url.js'
+import { createS3Client } from './client.js'
+import { errorFromSdk } from './errors.js'
+
+const READ_ATTEMPTS = 3
+const READ_PARALLELISM = 8
+
+/**
+ * The same filesystem on @aws-sdk/client-s3 and @aws-sdk/lib-storage, for machines where the
+ * native addon cannot load and as the benchmark baseline. Semantics and error codes follow the
+ * native engine's (binding/fs/); the conformance suite runs every behavioral test on both.
+ */
+export class JsBackend implements Backend {
+  readonly name = 'js' as const
+  readonly #client: S3Client
+  readonly #config: ResolvedConfig
+
+  constructor(config: ResolvedConfig) {
+    this.#config = config
+    this.#client = createS3Client(config)
+  }
+
+  async #send<T>(op: string, url: string, command: object, options?: CallOptions): Promise<T> {
+    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, cause: options.signal.reason })
+    try {
+      const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
+      return (await send(command, options?.signal ? { abortSignal: options.signal } : {})) as T
+    } catch (error) {
+      throw errorFromSdk(error, op, url, this.#config.credentialSources)
+    }
+  }
+
+  /** HEAD; a failure other than 404 is looked up with a one-byte GET, since HEAD errors carry no S3 code. */
+  async #head(op: string, path: S3Path, options?: CallOptions): Promise<ObjectHead> {
+    try {
+      const head = await this.#send<{ ContentLength?: number; LastModified?: Date; ETag?: string }>(
+        op,
+        path.url,
+        new HeadObjectCommand({ Bucket: path.bucket, Key: path.key }),
+        options,
+      )
+      return { size: head.ContentLength ?? 0, mtimeMs: head.LastModified?.getTime() ?? 0, etag: head.ETag ?? '' }
+    } catch (error) {
+      if (!(error instanceof S3FsError) || error.httpStatus === undefined || error.httpStatus === 404 || error.httpStatus < 400) throw error
+      const detailed = await this.#send(op, path.url, new GetObjectCommand({ Bucket: path.bucket, Key: path.key, Range: 'bytes=0-0' }), options).then(
+        () => error,
+        (probe: unknown) => (probe instanceof S3FsError && probe.s3Code !== undefined ? probe : error),
+      )
+      throw detailed
+    }
+  }
+
+  async #isDirectory(op: string, path: S3Path, options?: CallOptions): Promise<boolean> {
+    if (path.key === '') {
+      try {
+        await this.#send(op, path.url, new HeadBucketCommand({ Bucket: path.bucket }), options)
+        return true
+      } catch (error) {
+        if (error instanceof S3FsError && error.code === 'ENOENT') {
+          throw new S3FsError('ENOENT', 'no such bucket', { op, url: path.url, s3Code: 'NoSuchBucket', httpStatus: 404 })
+        }
+        throw error
+      }
+    }
+    const page = await this.listPage(childPath(path.bucket, directoryPrefix(path.key)), '', '', 1, options, op, path.url)
+    return page.objects.length > 0 || page.prefixes.length > 0
+  }
+
+  async #notAFile(op: string, path: S3Path, options?: CallOptions): Promise<never> {
+    if (await this.#isDirectory(op, path, options)) throw new S3FsError('EISDIR', 'is a directory', { op, url: path.url })
+    throw new S3FsError('ENOENT', 'no such file or directory', { op, url: path.url })
+  }
+
+  async stat(path: S3Path, options?: CallOptions): Promise<FileStat> {
+    if (path.key !== '' && !path.key.endsWith('/')) {
+      try {
+        const head = await this.#head('stat', path, options)
+        return { isDirectory: false, size: head.size, mtimeMs: head.mtimeMs, ...(head.etag ? { etag: head.etag } : {}) }
+      } catch (error) {
+        if (!(error instanceof S3FsError && error.code === 'ENOENT')) throw error
+      }
+    }
+    if (await this.#isDirectory('stat', path, options)) return { isDirectory: true, size: 0, mtimeMs: 0 }
+    throw new S3FsError('ENOENT', 'no such file or directory', { op: 'stat', url: path.url })
+  }
+
+  async readFile(path: S3Path, options?: CallOptions): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      let head: ObjectHead
+      try {
+        head = await this.#head('readFile', path, options)
+      } catch (error) {
+        if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('readFile', path, options)
+        throw error
+      }
+      if (head.size === 0) return Buffer.alloc(0)
+      const buffer = Buffer.allocUnsafe(head.size)
+      const partSize = this.#config.partSize
+      const limiter = new Limiter(READ_PARALLELISM)
+      const parts: Array<Promise<number>> = []
+      for (let start = 0; start < head.size; start += partSize) {
+        const length = Math.min(partSize, head.size - start)
+        parts.push(limiter.run(() => this.#getInto('readFile', path, buffer, start, length, start, head.etag, options)))
+      }
+      try {
+        const received = (await Promise.all(parts)).reduce((a, b) => a + b, 0)
+        if (received !== head.size) throw new S3FsError('EIO', `expected ${head.size} bytes, received ${received}`, { op: 'readFile', url: path.url })
+        return buffer
+      } catch (error) {
+        if (error instanceof S3FsError && error.code === 'ESTALE' && attempt < READ_ATTEMPTS) continue
+        if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('readFile', path, options)
+        throw error
+      }
+    }
+  }
+
+  async #getInto(op: string, path: S3Path, buffer: Buffer, offset: number, length: number, position: number, ifMatch: string | undefined, options?: CallOptions): Promise<number> {
+    let response: { Body?: unknown }
+    try {
+      response = await this.#send(
+        op,
+        path.url,
+        new GetObjectCommand({ Bucket: path.bucket, Key: path.key, Range: `bytes=${position}-${position + length - 1}`, ...(ifMatch ? { IfMatch: ifMatch } : {}) }),
+        options,
+      )
+    } catch (error) {
+      if (error instanceof S3FsError && error.httpStatus === 416) return 0
+      throw error
+    }
+    let n = 0
+    try {
+      for await (const chunk of response.Body as Readable) {
+        const bytes = chunk as Buffer
+        bytes.copy(buffer, offset + n, 0, Math.min(bytes.length, length - n))
+        n += bytes.length
+      }
+    } catch (error) {
+      throw errorFromSdk(error, op, path.url, this.#config.credentialSources)
+    }
+    return Math.min(n, length)
+  }
+
+  async read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: ReadOptions): Promise<number> {
+    if (length === 0) return 0
+    try {
+      return await this.#getInto('read', path, buffer, offset, length, position, options?.ifMatch, options)
+    } catch (error) {
+      if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('read', path, options)
+      throw error
+    }
+  }
+
+  async writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }> {
+    if (data.length < this.#config.partSize) {
+      const put = await this.#send<{ ETag?: string }>(
+        'writeFile',
+        path.url,
+        new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ContentType: 'application/octet-stream' }),
+        options,
+      )
+      return { etag: put.ETag ?? '' }
+    }
+    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op: 'writeFile', url: path.url })
+    const upload = new Upload({
+      client: this.#client,
+      params: { Bucket: path.bucket, Key: path.key, Body: Buffer.from(data.buffer, data.byteOffset, data.byteLength), ContentType: 'application/octet-stream' },
+      partSize: this.#config.partSize,
+      queueSize: 4,
+      leavePartsOnError: false,
+    })
+    const onAbort = (): void => void upload.abort().catch(() => undefined)
+    options?.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const done = await upload.done()
+      return { etag: done.ETag ?? '' }
+    } catch (error) {
+      throw errorFromSdk(error, 'writeFile', path.url, this.#config.credentialSources)
+    } finally {
+      options?.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  async readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]> {
+    const prefix = directoryPrefix(path.key)
+    const entries = new Map<string, boolean>()
+    let sawAnything = false
+    let token = ''
+    do {
+      const page = await this.listPage(childPath(path.bucket, prefix), '/', token, 1000, options, 'readdir', path.url)
+      for (const object of page.objects) {
+        sawAnything = true
+        const name = object.key.slice(prefix.length)
+        if (name !== '' && !entries.has(name)) entries.set(name, false)
+      }
+      for (const common of page.prefixes) {
+        sawAnything = true
+        const name = common.slice(prefix.length).replace(/\/$/, '')
+        if (name !== '') entries.set(name, true)
+      }
+      token = page.nextToken ?? ''
+    } while (token !== '')
+    if (!sawAnything && path.key !== '') {
+      if (!path.key.endsWith('/')) {
+        const isFile = await this.#head('readdir', path, options).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof S3FsError && error.code === 'ENOENT') return false
+            throw error
+          },
+        )
+        if (isFile) throw new S3FsError('ENOTDIR', 'not a directory', { op: 'readdir', url: path.url })
+      }
+      throw new S3FsError('ENOENT', 'no such file or directory', { op: 'readdir', url: path.url })
+    }
+    return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, isDirectory]) => ({ name, isDirectory }))
+  }
+
+  async rm(path: S3Path, options?: CallOptions): Promise<void> {
+    if (path.key === '' || path.key.endsWith('/')) return this.#notAFile('rm', path, options)
+    try {
+      await this.#head('rm', path, options)
+    } catch (error) {
+      if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('rm', path, options)
+      throw error
+    }
+    await this.#send('rm', path.url, new DeleteObjectCommand({ Bucket: path.bucket, Key: path.key }), options)
+  }
+
+  head(path: S3Path, options?: CallOptions): Promise<ObjectHead> {
+    return this.#head('stat', path, options)
+  }
+
+  async listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions, op = 'list', url = path.url): Promise<ListPage> {
+    const page = await this.#send<{
+      Contents?: Array<{ Key?: string; Size?: number; LastModified?: Date; ETag?: string }>
+      CommonPrefixes?: Array<{ Prefix?: string }>
+      IsTruncated?: boolean
+      NextContinuationToken?: string
+    }>(
+      op,
+      url,
+      new ListObjectsV2Command({
+        Bucket: path.bucket,
+        Prefix: path.key,
+        ...(delimiter ? { Delimiter: delimiter } : {}),
+        ...(token ? { ContinuationToken: token } : {}),
+        ...(maxKeys > 0 ? { MaxKeys: maxKeys } : {}),
+      }),
+      options,
+    )
+    const result: ListPage = {
+      objects: (page.Contents ?? []).map((o) => ({ key: o.Key ?? '', size: o.Size ?? 0, mtimeMs: o.LastModified?.getTime() ?? 0, etag: o.ETag ?? '' })),
+      prefixes: (page.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
+    }
+    if (page.IsTruncated && page.NextContinuationToken) result.nextToken = page.NextContinuationToken
+    return result
+  }
+
+  async copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }> {
+    const copied = await this.#send<{ CopyObjectResult?: { ETag?: string } }>(
+      'copyFile',
+      source.url,
+      new CopyObjectCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        CopySource: copySource(source.bucket, source.key).slice(1),
+        ...(options?.ifMatch ? { CopySourceIfMatch: options.ifMatch } : {}),
+      }),
+      options,
+    )
+    return { etag: copied.CopyObjectResult?.ETag ?? '' }
+  }
+
+  async deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]> {
+    const result = await this.#send<{ Errors?: Array<{ Key?: string; Code?: string; Message?: string }> }>(
+      'rm',
+      url,
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+      options,
+    )
+    return (result.Errors ?? []).map((e) => ({
+      key: e.Key ?? '',
+      s3Code: e.Code ?? 'InternalError',
+      code: codeForS3Error(e.Code, 500),
+      message: e.Message ?? '',
+    }))
+  }
+
+  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<string> {
+    const created = await this.#send<{ UploadId?: string }>(
+      'writeFile',
+      path.url,
+      new CreateMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, ContentType: 'application/octet-stream' }),
+      options,
+    )
+    if (!created.UploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
+    return created.UploadId
+  }
+
+  async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string> {
+    const part = await this.#send<{ ETag?: string }>(
+      'writeFile',
+      path.url,
+      new UploadPartCommand({ Bucket: path.bucket, Key: path.key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }),
+      options,
+    )
+    return part.ETag ?? ''
+  }
+
+  async uploadPartCopy(
+    path: S3Path,
+    uploadId: string,
+    partNumber: number,
+    source: S3Path,
+    range: { start: number; end: number },
+    options?: ReadOptions,
+  ): Promise<string> {
+    const part = await this.#send<{ CopyPartResult?: { ETag?: string } }>(
+      'copyFile',
+      source.url,
+      new UploadPartCopyCommand({
+        Bucket: path.bucket,
+        Key: path.key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        CopySource: copySource(source.bucket, source.key).slice(1),
+        CopySourceRange: `bytes=${range.start}-${range.end}`,
+        ...(options?.ifMatch ? { CopySourceIfMatch: options.ifMatch } : {}),
+      }),
+      options,
+    )
+    return part.CopyPartResult?.ETag ?? ''
+  }
+
+  async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
+    const done = await this.#send<{ ETag?: string }>(
+      'writeFile',
+      path.url,
+      new CompleteMultipartUploadCommand({
+        Bucket: path.bucket,
+        Key: path.key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+      }),
+      options,
+    )
+    return { etag: done.ETag ?? '' }
+  }
+
+  async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {
+    await this.#send('writeFile', path.url, new AbortMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, UploadId: uploadId }))
+  }
+
+  async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<Array<{ key: string; uploadId: string }>> {
+    const listed = await this.#send<{ Uploads?: Array<{ Key?: string; UploadId?: string }> }>(
+      'list',
+      path.url,
+      new ListMultipartUploadsCommand({ Bucket: path.bucket, Prefix: path.key }),
+      options,
+    )
+    return (listed.Uploads ?? []).map((u) => ({ key: u.Key ?? '', uploadId: u.UploadId ?? '' }))
+  }
+
+  close(): void {
+    this.#client.destroy()
+  }
+}

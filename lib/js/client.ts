@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+
+import { S3Client } from '@aws-sdk/client-s3'
+import { fromIni } from '@aws-sdk/credential-provider-ini'
+import { fromInstanceMetadata } from '@smithy/credential-provider-imds'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { chain, CredentialsProviderError } from '@smithy/property-provider'
+
+import type { ResolvedConfig } from '../config.js'
+
+/**
+ * An S3Client configured as a careful user would, from the same resolved configuration as the
+ * native engine: path-style for custom endpoints, checksums only when required, a keep-alive agent
+ * with enough sockets, the same credentials chain (explicit/environment keys, profile files,
+ * instance role) read from the resolved paths rather than from process.env.
+ */
+export function createS3Client(config: ResolvedConfig): S3Client {
+  const custom = config.endpointHost !== ''
+  const scheme = config.useHttps ? 'https' : 'http'
+  const port = config.endpointPort !== 0 ? `:${config.endpointPort}` : ''
+  const agentOptions = { keepAlive: true, maxSockets: config.poolConnections, keepAliveMsecs: 60_000 }
+  const agent = config.useHttps
+    ? new https.Agent({
+        ...agentOptions,
+        rejectUnauthorized: config.verifySsl,
+        ...(config.caFile !== '' ? { ca: readFileSync(config.caFile) } : {}),
+      })
+    : new http.Agent(agentOptions)
+
+  const sources = [
+    fromIni({ profile: config.profile, filepath: config.credentialsFile, configFilepath: config.configFile }),
+    ...(config.useInstanceMetadata ? [fromInstanceMetadata()] : []),
+  ]
+  const noCredentials = async (): Promise<never> => {
+    throw new CredentialsProviderError('no AWS credentials found', { tryNextLink: false })
+  }
+
+  return new S3Client({
+    region: config.region,
+    ...(custom ? { endpoint: `${scheme}://${config.endpointHost}${port}`, forcePathStyle: true } : {}),
+    // Unsigned requests: a signer that leaves the request as it is; the credentials go unused.
+    credentials: config.credentials ?? (config.unsignedRequests ? { accessKeyId: '', secretAccessKey: '' } : chain(...sources, noCredentials)),
+    ...(config.unsignedRequests ? { signer: { sign: async (request) => request } } : {}),
+    maxAttempts: config.maxRetries + 1,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: new NodeHttpHandler({
+      httpAgent: config.useHttps ? undefined : (agent as http.Agent),
+      httpsAgent: config.useHttps ? (agent as https.Agent) : undefined,
+      connectionTimeout: config.connectTimeoutMs,
+      // S3_REQUEST_TIMEOUT_MSEC means no progress for that long, as in the native engine: an idle socket.
+      ...(config.requestTimeoutMs > 0 ? { socketTimeout: config.requestTimeoutMs } : {}),
+    }),
+  })
+}

@@ -1,0 +1,53 @@
+import { codeForS3Error, errorFromStatus, S3FsError } from '../errors.js'
+
+interface SdkError {
+  name?: string
+  code?: string
+  message?: string
+  $metadata?: { httpStatusCode?: number }
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'ECONNREFUSED',
+  ECONNRESET: 'ECONNRESET',
+  EPIPE: 'ECONNRESET',
+  ENOTFOUND: 'ENOTFOUND',
+  EAI_AGAIN: 'ENOTFOUND',
+  ENETUNREACH: 'ENETUNREACH',
+  EHOSTUNREACH: 'ENETUNREACH',
+  ETIMEDOUT: 'ETIMEDOUT',
+  ECONNABORTED: 'ETIMEDOUT',
+  EPROTO: 'EPROTO',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'EPROTO',
+  SELF_SIGNED_CERT_IN_CHAIN: 'EPROTO',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'EPROTO',
+  CERT_HAS_EXPIRED: 'EPROTO',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'EPROTO',
+}
+
+/** Names the SDK gives HTTP statuses when the response had no S3 error code (HEAD has no body). */
+const STATUS_NAMES = new Set(['NotFound', 'Forbidden', 'BadRequest', 'Unknown', 'PreconditionFailed', 'RequestTimeout'])
+
+/**
+ * An @aws-sdk/client-s3 failure as the native engine reports the same failure: the same code, S3
+ * code, HTTP status and message shape, and never a secret (the SDK's messages carry none).
+ */
+export function errorFromSdk(error: unknown, op: string, url: string, credentialSources: string): S3FsError {
+  if (error instanceof S3FsError) return error
+  const e = (error ?? {}) as SdkError
+  if (e.name === 'AbortError') return new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, cause: error })
+  if (e.name === 'CredentialsProviderError') return errorFromStatus({ code: 'ECREDENTIALS', message: '' }, op, url, credentialSources)
+  const status = e.$metadata?.httpStatusCode
+  if (status === undefined || status === 0) {
+    // The SDK names a reset connection TimeoutError (it retries both); the socket's code tells which.
+    const code = (e.code && NETWORK_CODES[e.code]) ?? (e.name === 'TimeoutError' ? 'ETIMEDOUT' : 'EIO')
+    return new S3FsError(code, `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`, { op, url })
+  }
+  const s3Code = e.name !== undefined && !STATUS_NAMES.has(e.name) ? e.name : undefined
+  if (status === 412) {
+    return new S3FsError('ESTALE', `HTTP 412 PreconditionFailed: ${e.message ?? ''}`, { op, url, s3Code: 'PreconditionFailed', httpStatus: status })
+  }
+  const detail = `HTTP ${status}${s3Code ? ` ${s3Code}` : ''}${s3Code && e.message ? `: ${e.message}` : ''}`
+  const context = { op, url, httpStatus: status, ...(s3Code ? { s3Code } : {}) }
+  return new S3FsError(codeForS3Error(s3Code, status), detail, context)
+}
