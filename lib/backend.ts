@@ -68,6 +68,11 @@ export interface Backend {
   readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]>
   rm(path: S3Path, options?: CallOptions): Promise<void>
 
+  /** The object into a local file, in parallel parts, through a temporary file renamed when complete. */
+  download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }>
+  /** A local file of `size` bytes into an object, read part by part (memory bounded by part size). */
+  upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }>
+
   head(path: S3Path, options?: CallOptions): Promise<ObjectHead>
   listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions): Promise<ListPage>
   copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }>

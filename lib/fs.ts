@@ -1,3 +1,4 @@
+import { stat as fsStat } from 'node:fs/promises'
 import type { Readable, Writable } from 'node:stream'
 
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
@@ -97,6 +98,26 @@ export class S3FileSystem {
   async appendFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
     const path = parseObjectUrl(url, 'appendFile')
     await appendFile(this.#backend, path, toBytes(data, 'appendFile', url), this.#config.partSize, options)
+  }
+
+  /** Downloads an object into a local file without holding it in memory; no partial file on failure. */
+  async download(url: string, localPath: string, options?: CallOptions): Promise<void> {
+    await this.#backend.download(parseObjectUrl(url, 'download'), localPath, options)
+  }
+
+  /** Uploads a local file, part by part (memory bounded by the part size, not the file's). */
+  async upload(localPath: string, url: string, options?: CallOptions): Promise<void> {
+    const path = parseObjectUrl(url, 'upload')
+    let size: number
+    try {
+      const st = await fsStat(localPath)
+      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' })
+      size = st.size
+    } catch (error) {
+      const { code = 'EIO', message } = error as NodeJS.ErrnoException
+      throw new S3FsError(code, `cannot read ${localPath}: ${message}`, { op: 'upload', url, cause: error })
+    }
+    await this.#backend.upload(localPath, size, path, options)
   }
 
   /** Names directly under a directory, as TensorFlow's GetChildren returns them: sorted, no trailing '/'. */

@@ -42,6 +42,8 @@ interface NativeEngine {
   writeFile(id: number, bucket: string, key: string, data: Uint8Array): Promise<{ etag: string }>
   readdir(id: number, bucket: string, key: string): Promise<DirEntry[]>
   rm(id: number, bucket: string, key: string): Promise<void>
+  download(id: number, bucket: string, key: string, localPath: string): Promise<{ size: number }>
+  upload(id: number, bucket: string, key: string, localPath: string, size: number): Promise<{ etag: string }>
   listPage(id: number, bucket: string, prefix: string, delimiter: string, token: string, maxKeys: number): Promise<ListPage>
   request(id: number, request: RawRequest): Promise<RawResponse>
   cancel(id: number, code: string, message: string): void
@@ -143,6 +145,14 @@ export class NativeBackend implements Backend {
 
   rm(path: S3Path, options?: CallOptions): Promise<void> {
     return this.#call('rm', path.url, options, (id) => this.#engine.rm(id, path.bucket, path.key))
+  }
+
+  download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }> {
+    return this.#call('download', path.url, options, (id) => this.#engine.download(id, path.bucket, path.key, localPath))
+  }
+
+  upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
+    return this.#call('upload', path.url, options, (id) => this.#engine.upload(id, path.bucket, path.key, localPath, size))
   }
 
   async head(path: S3Path, options?: CallOptions): Promise<ObjectHead> {

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "fs/download_operation.h"
 #include "fs/list_page_operation.h"
 #include "fs/read_dir_operation.h"
 #include "fs/read_file_operation.h"
@@ -9,6 +10,7 @@
 #include "fs/remove_operation.h"
 #include "fs/request_operation.h"
 #include "fs/stat_operation.h"
+#include "fs/upload_operation.h"
 #include "fs/write_file_operation.h"
 #include "napi/config_from_js.h"
 
@@ -49,6 +51,8 @@ Napi::Function EngineWrap::DefineClass(Napi::Env env) {
                                                  InstanceMethod<&EngineWrap::ReadDir>("readdir"),
                                                  InstanceMethod<&EngineWrap::Remove>("rm"),
                                                  InstanceMethod<&EngineWrap::ListPage>("listPage"),
+                                                 InstanceMethod<&EngineWrap::Download>("download"),
+                                                 InstanceMethod<&EngineWrap::Upload>("upload"),
                                                  InstanceMethod<&EngineWrap::Request>("request"),
                                                  InstanceMethod<&EngineWrap::Cancel>("cancel"),
                                                  InstanceMethod<&EngineWrap::Close>("close"),
@@ -277,6 +281,31 @@ Napi::Value EngineWrap::ListPage(const Napi::CallbackInfo& info) {
     result.Set("objects", objects);
     result.Set("prefixes", prefixes);
     if (page.truncated && !page.next_token.empty()) result.Set("nextToken", page.next_token);
+    return result;
+  });
+}
+
+Napi::Value EngineWrap::Download(const Napi::CallbackInfo& info) {
+  // (id, bucket, key, localPath)
+  if (!info[3].IsString()) throw TypeError(info.Env(), "download expects a local path");
+  auto operation = std::make_shared<DownloadOperation>(*engine_, PathArgument(info, 1), info[3].As<Napi::String>().Utf8Value());
+  DownloadOperation* download = operation.get();
+  return Launch(info, std::move(operation), {}, [download](Napi::Env env) -> Napi::Value {
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("size", static_cast<double>(download->size()));
+    return result;
+  });
+}
+
+Napi::Value EngineWrap::Upload(const Napi::CallbackInfo& info) {
+  // (id, bucket, key, localPath, size)
+  if (!info[3].IsString() || !info[4].IsNumber()) throw TypeError(info.Env(), "upload expects a local path and its size");
+  auto operation = std::make_shared<UploadOperation>(*engine_, PathArgument(info, 1), info[3].As<Napi::String>().Utf8Value(),
+                                                     static_cast<uint64_t>(info[4].As<Napi::Number>().DoubleValue()));
+  UploadOperation* upload = operation.get();
+  return Launch(info, std::move(operation), {}, [upload](Napi::Env env) -> Napi::Value {
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("etag", upload->etag());
     return result;
   });
 }

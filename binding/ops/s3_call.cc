@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "ops/meta_request_call.h"
@@ -50,8 +53,23 @@ void S3Call::StoreBody(aws_byte_cursor body, uint64_t at) {
     response_.body.append(reinterpret_cast<const char*>(body.ptr), body.len);
   } else if (request_.dest != nullptr) {
     caller_memory_.CopyIn(request_.dest, request_.dest_size, at, body.ptr, body.len);
+  } else if (request_.dest_fd >= 0) {
+    WriteToFile(body, at);
   }
   response_.bytes_received += body.len;
+}
+
+void S3Call::WriteToFile(aws_byte_cursor body, uint64_t at) {
+  size_t written = 0;
+  while (written < body.len) {
+    ssize_t n = pwrite(request_.dest_fd, body.ptr + written, body.len - written, static_cast<off_t>(at + written));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (response_.file_error == 0) response_.file_error = n < 0 ? errno : EIO;
+      return;
+    }
+    written += static_cast<size_t>(n);
+  }
 }
 
 void S3Call::Cancel() {

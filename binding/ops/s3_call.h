@@ -39,6 +39,7 @@ class S3Call {
   void StoreHeader(aws_byte_cursor name, aws_byte_cursor value);
   // `at` is the offset of this chunk within the destination.
   void StoreBody(aws_byte_cursor body, uint64_t at);
+  void WriteToFile(aws_byte_cursor body, uint64_t at);
   void Complete();
 
   engine::Engine& engine_;

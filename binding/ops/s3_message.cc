@@ -70,10 +70,14 @@ bool S3Message::Build(engine::Engine& engine, const S3Request& request, CallerMe
   }
   if (request.has_body) {
     std::string length = std::to_string(request.body_size);
+    if (!request.body_file.empty()) {
+      body_stream_ = aws_input_stream_new_from_file(engine.allocator(), request.body_file.c_str());
+    } else {
+      body_stream_ = body_memory.NewBodyStream(engine.allocator(), request.body, request.body_size);
+    }
+    if (body_stream_ == nullptr) return false;
     aws_http_header content_length{aws_byte_cursor_from_c_str("Content-Length"), Cursor(length)};
     aws_http_message_add_header(message_, content_length);
-    body_stream_ = body_memory.NewBodyStream(engine.allocator(), request.body, request.body_size);
-    if (body_stream_ == nullptr) return false;
     aws_http_message_set_body_stream(message_, body_stream_);
   }
   return true;

@@ -23,10 +23,11 @@ struct S3Request {
   std::string query;
   HeaderList headers;
 
-  // Request body: caller-owned memory that outlives the request.
+  // Request body: caller-owned memory that outlives the request, or a local file.
   const uint8_t* body = nullptr;
   size_t body_size = 0;
   bool has_body = false;
+  std::string body_file;
 
   // Response body: copied straight into caller-owned memory at (object offset - dest_offset),
   // never past dest_size; or, for small XML responses, collected into S3Response::body.
@@ -34,6 +35,8 @@ struct S3Request {
   size_t dest_size = 0;
   uint64_t dest_offset = 0;
   bool collect_body = false;
+  // Or written at its object offset into this open file (pwrite), never held in memory.
+  int dest_fd = -1;
 };
 
 struct S3Response {
@@ -43,6 +46,7 @@ struct S3Response {
   std::string body;
   std::string error_body;
   uint64_t bytes_received = 0;
+  int file_error = 0;  // errno of a failed write to dest_fd
 
   bool ok() const { return crt_error == 0 && http_status >= 200 && http_status < 300; }
   std::string Header(std::string_view lower_name) const;

@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs'
+import { open, rename, rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 
 import {
@@ -212,6 +214,62 @@ export class JsBackend implements Backend {
       return { etag: done.ETag ?? '' }
     } catch (error) {
       throw errorFromSdk(error, 'writeFile', path.url, this.#config.credentialSources)
+    } finally {
+      options?.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  async download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }> {
+    let head: ObjectHead
+    try {
+      head = await this.#head('download', path, options)
+    } catch (error) {
+      if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('download', path, options)
+      throw error
+    }
+    const temp = `${localPath}.s3fs-${process.pid}-${Math.random().toString(36).slice(2)}`
+    const file = await open(temp, 'w')
+    try {
+      const partSize = this.#config.partSize
+      const limiter = new Limiter(READ_PARALLELISM)
+      const parts: Array<Promise<void>> = []
+      for (let start = 0; start < head.size; start += partSize) {
+        const length = Math.min(partSize, head.size - start)
+        parts.push(
+          limiter.run(async () => {
+            const buffer = Buffer.allocUnsafe(length)
+            const n = await this.#getInto('download', path, buffer, 0, length, start, head.etag, options)
+            await file.write(buffer, 0, n, start)
+          }),
+        )
+      }
+      await Promise.all(parts)
+      await file.close()
+      await rename(temp, localPath)
+      return { size: head.size }
+    } catch (error) {
+      await file.close().catch(() => undefined)
+      await rm(temp, { force: true })
+      throw error
+    }
+  }
+
+  async upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
+    const upload = new Upload({
+      client: this.#client,
+      params: { Bucket: path.bucket, Key: path.key, Body: createReadStream(localPath), ContentType: 'application/octet-stream' },
+      partSize: this.#config.partSize,
+      queueSize: 4,
+      leavePartsOnError: false,
+    })
+    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op: 'upload', url: path.url })
+    const onAbort = (): void => void upload.abort().catch(() => undefined)
+    options?.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const done = await upload.done()
+      return { etag: done.ETag ?? '' }
+    } catch (error) {
+      throw errorFromSdk(error, 'upload', path.url, this.#config.credentialSources)
     } finally {
       options?.signal?.removeEventListener('abort', onAbort)
     }

@@ -1,0 +1,70 @@
+#include "fs/download_operation.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace s3fs {
+
+namespace {
+
+engine::Status FileError(int error, const std::string& what, const std::string& path) {
+  const char* code = error == ENOENT ? "ENOENT" : error == EACCES ? "EACCES" : error == ENOSPC ? "ENOSPC" : "EIO";
+  return engine::Status::Error(code, what + " " + path + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+DownloadOperation::~DownloadOperation() {
+  if (fd_ >= 0) {
+    close(fd_);
+    unlink(temp_path_.c_str());
+  }
+}
+
+void DownloadOperation::Start() {
+  Head([this](const engine::Status& status, const ObjectMetadata& metadata) {
+    if (status.code == "ENOENT") return FinishNotAFile();
+    if (!status.ok()) return Finish(status);
+    size_ = metadata.size;
+    temp_path_ = local_path_ + ".s3fs-" + std::to_string(getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this));
+    fd_ = open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd_ < 0) return Finish(FileError(errno, "cannot create", temp_path_));
+    if (size_ > 0 && ftruncate(fd_, static_cast<off_t>(size_)) != 0) return FinishWithFile(FileError(errno, "cannot size", temp_path_));
+    if (size_ == 0) return FinishWithFile(engine::Status::Ok());
+    Get(metadata.etag);
+  });
+}
+
+void DownloadOperation::Get(const std::string& etag) {
+  S3Request request;
+  request.type = AWS_S3_META_REQUEST_TYPE_GET_OBJECT;
+  request.bucket = path_.bucket;
+  request.key = path_.key;
+  if (!etag.empty()) request.headers.emplace_back("If-Match", etag);
+  request.dest_fd = fd_;
+  Send(std::move(request), [this](S3Response& response) {
+    if (response.file_error != 0) return FinishWithFile(FileError(response.file_error, "cannot write", temp_path_));
+    engine::Status status = StatusOf(response);
+    if (!status.ok()) return FinishWithFile(std::move(status));
+    if (response.bytes_received != size_) {
+      return FinishWithFile(engine::Status::Error(
+          "EIO", "expected " + std::to_string(size_) + " bytes, received " + std::to_string(response.bytes_received)));
+    }
+    FinishWithFile(engine::Status::Ok());
+  });
+}
+
+void DownloadOperation::FinishWithFile(engine::Status status) {
+  int fd = fd_;
+  fd_ = -1;
+  if (close(fd) != 0 && status.ok()) status = FileError(errno, "cannot write", temp_path_);
+  if (status.ok() && rename(temp_path_.c_str(), local_path_.c_str()) != 0) status = FileError(errno, "cannot rename to", local_path_);
+  if (!status.ok()) unlink(temp_path_.c_str());
+  Finish(std::move(status));
+}
+
+}  // namespace s3fs

@@ -1,0 +1,22 @@
+#include "fs/upload_operation.h"
+
+namespace s3fs {
+
+void UploadOperation::Start() {
+  S3Request request;
+  request.type = AWS_S3_META_REQUEST_TYPE_PUT_OBJECT;
+  request.method = "PUT";
+  request.bucket = path_.bucket;
+  request.key = path_.key;
+  request.headers.emplace_back("Content-Type", "application/octet-stream");
+  request.body_file = local_path_;
+  request.body_size = size_;
+  request.has_body = true;
+  Send(std::move(request), [this](S3Response& response) {
+    if (!response.ok()) return Fail(response);
+    etag_ = response.Header("etag");
+    Finish(engine::Status::Ok());
+  });
+}
+
+}  // namespace s3fs
