@@ -23,8 +23,8 @@ export class S3FsError extends Error {
   readonly code: string
   readonly syscall: string
   readonly url: string
-  readonly s3Code?: string
-  readonly httpStatus?: number
+  declare readonly s3Code?: string
+  declare readonly httpStatus?: number
 
   constructor(code: string, detail: string, context: ErrorContext) {
     super(`${code}: ${detail}, ${context.op} '${context.url}'`, context.cause === undefined ? undefined : { cause: context.cause })

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -17,7 +17,16 @@ export interface TestServer {
   stop(): Promise<void>
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** The repository root: the nearest directory above this file that has scripts/build-minio.sh (also when compiled into build/). */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(path.join(dir, 'scripts', 'build-minio.sh'))) {
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error('cannot find scripts/build-minio.sh above the test server launcher')
+    dir = parent
+  }
+  return dir
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,7 +66,7 @@ export function referenceClient(server: Pick<TestServer, 'endpoint' | 'accessKey
 
 /** Starts MinIO on a free loopback port with random credentials and the given buckets. */
 export async function startMinio(buckets: string[]): Promise<TestServer> {
-  const binary = execFileSync('bash', [path.join(repoRoot, 'scripts', 'build-minio.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const binary = execFileSync('bash', [path.join(repoRoot(), 'scripts', 'build-minio.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-minio-'))
   const port = await freePort()
   const consolePort = await freePort()
