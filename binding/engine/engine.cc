@@ -15,6 +15,7 @@
 
 #include "engine/credentials.h"
 #include "engine/crt_library.h"
+#include "engine/large_buffers.h"
 #include "engine/latch.h"
 
 #include <thread>
@@ -29,7 +30,7 @@ struct Engine::ShutdownLatches {
 Engine::Engine(Config config, FinishedCallback on_finished)
     : config_(std::move(config)),
       on_finished_(std::move(on_finished)),
-      allocator_(aws_default_allocator()),
+      allocator_(PartBufferAllocator()),
       latches_(std::make_unique<ShutdownLatches>()) {
   AcquireCrtLibrary(config_.log_level);
 }

@@ -1,37 +1,50 @@
 #pragma once
 
-#include <cstdlib>
 #include <memory>
+#include <mutex>
 
+#include "engine/large_buffers.h"
 #include "fs/fs_operation.h"
 
 namespace s3fs {
 
+struct LargeBufferDeleter {
+  size_t size = 0;
+  void operator()(uint8_t* p) const { engine::FreeLargeBuffer(p, size); }
+};
+
 // A whole object into one native allocation, which JS receives as an external Buffer. The size and
-// ETag come from a HEAD; the GET is pinned to that ETag (If-Match) and split by the CRT into
-// parallel ranged parts, each copied straight to its offset. An object replaced mid-read is read
-// again from the start, so the result is never a mix of two versions.
+// ETag come from a HEAD; then ranged GETs of a part each, several in flight on pooled connections,
+// stream their bodies straight to their offsets (one copy from the socket, none through part
+// buffers), every part pinned to the ETag (If-Match). An object replaced mid-read is read again
+// from the start, so the result is never a mix of two versions.
 class ReadFileOperation : public FsOperation {
  public:
   ReadFileOperation(engine::Engine& engine, ObjectPath path) : FsOperation(engine, std::move(path)) {}
   void Start() override;
 
   uint64_t size() const { return size_; }
-  // Hands the bytes over; the caller frees them with std::free.
+  // Hands the bytes over; the caller frees them with engine::FreeLargeBuffer(data, size()).
   uint8_t* ReleaseData() { return data_.release(); }
 
  private:
-  struct Free {
-    void operator()(uint8_t* p) const { std::free(p); }
-  };
   static constexpr int kMaxAttempts = 3;
 
   void Attempt();
-  void Get(const std::string& etag);
+  void SendNextPart();
+  void OnPart(const S3Response& response, size_t length);
+  void Conclude();
 
-  std::unique_ptr<uint8_t, Free> data_;
+  std::unique_ptr<uint8_t, LargeBufferDeleter> data_;
   uint64_t size_ = 0;
   int attempts_ = 0;
+
+  std::mutex parts_mutex_;
+  std::string etag_;
+  uint64_t next_offset_ = 0;
+  uint64_t received_ = 0;
+  size_t in_flight_parts_ = 0;
+  engine::Status failure_;
 };
 
 }  // namespace s3fs

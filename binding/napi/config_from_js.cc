@@ -33,6 +33,7 @@ engine::Config ConfigFromJs(const Napi::Object& o) {
   c.request_timeout_ms = static_cast<uint32_t>(Number(o, "requestTimeoutMs", 0));
   c.part_size = static_cast<size_t>(Number(o, "partSize", static_cast<double>(c.part_size)));
   c.pool_connections = static_cast<size_t>(Number(o, "poolConnections", static_cast<double>(c.pool_connections)));
+  c.parts_in_flight = static_cast<uint32_t>(Number(o, "partsInFlight", c.parts_in_flight));
   c.max_connections = static_cast<uint32_t>(Number(o, "maxConnections", 0));
   c.throughput_target_gbps = Number(o, "throughputTargetGbps", c.throughput_target_gbps);
   c.event_loop_threads = static_cast<uint16_t>(Number(o, "eventLoopThreads", 0));

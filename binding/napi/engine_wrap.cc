@@ -12,6 +12,7 @@
 #include "fs/stat_operation.h"
 #include "fs/upload_operation.h"
 #include "fs/write_file_operation.h"
+#include "engine/large_buffers.h"
 #include "napi/config_from_js.h"
 
 namespace s3fs::napi {
@@ -191,7 +192,12 @@ Napi::Value EngineWrap::ReadFile(const Napi::CallbackInfo& info) {
     const size_t size = static_cast<size_t>(read->size());
     uint8_t* data = read->ReleaseData();
     if (data == nullptr) return Napi::Buffer<uint8_t>::New(env, 0);
-    return Napi::Buffer<uint8_t>::New(env, data, size, [](Napi::Env, uint8_t* bytes) { std::free(bytes); });
+    // V8 must count this memory, or it would not collect old buffers soon enough.
+    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(size));
+    return Napi::Buffer<uint8_t>::New(env, data, size, [size](Napi::Env finalize_env, uint8_t* bytes) {
+      engine::FreeLargeBuffer(bytes, size);
+      Napi::MemoryManagement::AdjustExternalMemory(finalize_env, -static_cast<int64_t>(size));
+    });
   });
 }
 

@@ -19,7 +19,7 @@ void Operation::Cancel(engine::Status reason) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (cancel_reason_) return;
     cancel_reason_ = reason;
-    if (current_ != nullptr) current_->Cancel();
+    for (S3Call* call : in_flight_) call->Cancel();
   }
   Finish(std::move(reason));
 }
@@ -39,22 +39,27 @@ void Operation::Send(S3Request request, Continuation then) {
   }
   // The request in flight owns a reference: a cancelled operation may be released by JS before
   // the CRT is done with the request.
-  auto after = [self = shared_from_this(), then = std::move(then)](S3Response& response) {
+  auto call = std::make_shared<S3Call*>(nullptr);
+  auto after = [self = shared_from_this(), then = std::move(then), call](S3Response& response) {
     std::optional<engine::Status> reason;
     {
       std::lock_guard<std::mutex> guard(self->mutex_);
-      self->current_ = nullptr;
+      self->in_flight_.erase(*call);
       reason = self->cancel_reason_;
     }
     // A cancelled operation has finished already, with the reason.
     if (!reason) then(response);
   };
   S3Response refusal;
-  current_ = S3Call::Start(engine_, std::move(request), std::move(after), refusal);
-  if (current_ == nullptr) {
+  // The lock is held until the call is registered, so its continuation (which takes the lock)
+  // cannot run before it.
+  *call = S3Call::Start(engine_, std::move(request), std::move(after), refusal);
+  if (*call == nullptr) {
     lock.unlock();
     Finish(StatusOf(refusal));
+    return;
   }
+  in_flight_.insert(*call);
 }
 
 void Operation::Fail(const S3Response& response) { Finish(StatusOf(response)); }

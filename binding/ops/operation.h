@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 
 #include "engine/status.h"
 #include "ops/s3_call.h"
@@ -36,6 +37,7 @@ class Operation : public std::enable_shared_from_this<Operation> {
   using Continuation = std::function<void(S3Response&)>;
 
   // Sends one request and continues with its response, unless the operation was cancelled.
+  // Several may be in flight at once; their continuations then run concurrently.
   void Send(S3Request request, Continuation then);
   // The first call decides the outcome; later ones (a continuation after a cancel) are ignored.
   void Finish(engine::Status status);
@@ -48,7 +50,7 @@ class Operation : public std::enable_shared_from_this<Operation> {
   engine::Status status_;
   std::atomic<bool> finished_{false};
   std::mutex mutex_;
-  S3Call* current_ = nullptr;
+  std::unordered_set<S3Call*> in_flight_;
   std::optional<engine::Status> cancel_reason_;
 };
 
