@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream'
 
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
 import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
+import { downloadTree, type TransferOptions, type TransferSummary, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, rename } from './copy.js'
 import { mkdir, type MkdirOptions, removeTree, rmdir } from './directories.js'
 import { S3FsError } from './errors.js'
@@ -100,24 +101,35 @@ export class S3FileSystem {
     await appendFile(this.#backend, path, toBytes(data, 'appendFile', url), this.#config.partSize, options)
   }
 
-  /** Downloads an object into a local file without holding it in memory; no partial file on failure. */
-  async download(url: string, localPath: string, options?: CallOptions): Promise<void> {
-    await this.#backend.download(parseObjectUrl(url, 'download'), localPath, options)
+  /**
+   * Downloads an object into a local file without holding it in memory (no partial file on
+   * failure); a directory URL (s3://b/dir/, or one that stats as a directory) downloads every
+   * object under it, in parallel, skipping local files whose size and ETag already match.
+   */
+  async download(url: string, localPath: string, options?: TransferOptions): Promise<TransferSummary> {
+    const path = parseS3Url(url, 'download')
+    if (path.key === '' || path.key.endsWith('/') || (await this.#backend.stat(path, options)).isDirectory) {
+      return downloadTree(this.#backend, path, localPath, this.#config.partSize, options)
+    }
+    const { size } = await this.#backend.download(parseObjectUrl(url, 'download'), localPath, options)
+    return { files: 1, skipped: 0, bytes: size }
   }
 
-  /** Uploads a local file, part by part (memory bounded by the part size, not the file's). */
-  async upload(localPath: string, url: string, options?: CallOptions): Promise<void> {
-    const path = parseObjectUrl(url, 'upload')
-    let size: number
+  /**
+   * Uploads a local file part by part (memory bounded by the part size, not the file's); a local
+   * directory uploads every file under it, in parallel, skipping objects whose size and ETag match.
+   */
+  async upload(localPath: string, url: string, options?: TransferOptions): Promise<TransferSummary> {
+    let st
     try {
-      const st = await fsStat(localPath)
-      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' })
-      size = st.size
+      st = await fsStat(localPath)
     } catch (error) {
       const { code = 'EIO', message } = error as NodeJS.ErrnoException
       throw new S3FsError(code, `cannot read ${localPath}: ${message}`, { op: 'upload', url, cause: error })
     }
-    await this.#backend.upload(localPath, size, path, options)
+    if (st.isDirectory()) return uploadTree(this.#backend, localPath, parseS3Url(url, 'upload'), this.#config.partSize, options)
+    await this.#backend.upload(localPath, st.size, parseObjectUrl(url, 'upload'), options)
+    return { files: 1, skipped: 0, bytes: st.size }
   }
 
   /** Names directly under a directory, as TensorFlow's GetChildren returns them: sorted, no trailing '/'. */

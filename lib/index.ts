@@ -1,5 +1,6 @@
 export { S3FileSystem, type Dirent, type ReaddirOptions, type RmOptions, type Stats } from './fs.js'
 export type { CallOptions, DirEntry, FileStat } from './backend.js'
+export type { TransferOptions, TransferProgress, TransferSummary } from './bulk-transfer.js'
 export type { Credentials, S3FileSystemOptions } from './config.js'
 export type { MkdirOptions } from './directories.js'
 export type { RenameFailure } from './copy.js'

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 
-import { inject } from 'vitest'
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
+import { expect, inject } from 'vitest'
 
 import { S3FileSystem, type S3FileSystemOptions } from '../lib/index.js'
 import { referenceClient } from './server/minio.js'
@@ -56,5 +57,18 @@ export async function eventually(assertion: () => Promise<void>, timeoutMs = 500
       if (Date.now() > deadline) throw error
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
+  }
+}
+
+/** Nothing lost: no multipart upload (and so no orphaned part) is left under the key. */
+export async function expectNoMultipartUploads(key: string): Promise<void> {
+  const client = reference()
+  try {
+    await eventually(async () => {
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key }))
+      expect(uploads.Uploads ?? []).toEqual([])
+    })
+  } finally {
+    client.destroy()
   }
 }

@@ -10,6 +10,7 @@ void WriteFileOperation::Start() {
   request.key = path_.key;
   request.headers.emplace_back("Content-Type", "application/octet-stream");
   request.body = data_;
+  request.body_file = local_file_;
   request.body_size = size_;
   request.has_body = true;
   Send(std::move(request), [this](S3Response& response) {

@@ -4,18 +4,22 @@
 
 namespace s3fs {
 
-// Uploads the caller's bytes as they are: one PUT below the part size, a parallel multipart upload
-// above it. The CRT aborts a failed or cancelled multipart upload, so nothing partial is left.
+// Uploads the caller's bytes as they are, or a local file read part by part (memory bounded by
+// part size x parts in flight, not by the file): one PUT below the part size, a parallel multipart
+// upload above it. The CRT aborts a failed or cancelled multipart upload, so nothing partial is left.
 class WriteFileOperation : public FsOperation {
  public:
   WriteFileOperation(engine::Engine& engine, ObjectPath path, const uint8_t* data, size_t size)
       : FsOperation(engine, std::move(path)), data_(data), size_(size) {}
+  WriteFileOperation(engine::Engine& engine, ObjectPath path, std::string local_file, size_t size)
+      : FsOperation(engine, std::move(path)), data_(nullptr), size_(size), local_file_(std::move(local_file)) {}
   void Start() override;
   const std::string& etag() const { return etag_; }
 
  private:
   const uint8_t* data_;
   size_t size_;
+  std::string local_file_;
   std::string etag_;
 };
 

@@ -10,7 +10,6 @@
 #include "fs/remove_operation.h"
 #include "fs/request_operation.h"
 #include "fs/stat_operation.h"
-#include "fs/upload_operation.h"
 #include "fs/write_file_operation.h"
 #include "engine/large_buffers.h"
 #include "napi/config_from_js.h"
@@ -306,9 +305,9 @@ Napi::Value EngineWrap::Download(const Napi::CallbackInfo& info) {
 Napi::Value EngineWrap::Upload(const Napi::CallbackInfo& info) {
   // (id, bucket, key, localPath, size)
   if (!info[3].IsString() || !info[4].IsNumber()) throw TypeError(info.Env(), "upload expects a local path and its size");
-  auto operation = std::make_shared<UploadOperation>(*engine_, PathArgument(info, 1), info[3].As<Napi::String>().Utf8Value(),
-                                                     static_cast<uint64_t>(info[4].As<Napi::Number>().DoubleValue()));
-  UploadOperation* upload = operation.get();
+  auto operation = std::make_shared<WriteFileOperation>(*engine_, PathArgument(info, 1), info[3].As<Napi::String>().Utf8Value(),
+                                                        static_cast<size_t>(info[4].As<Napi::Number>().DoubleValue()));
+  WriteFileOperation* upload = operation.get();
   return Launch(info, std::move(operation), {}, [upload](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);
     result.Set("etag", upload->etag());

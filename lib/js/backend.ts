@@ -199,25 +199,9 @@ export class JsBackend implements Backend {
       )
       return { etag: put.ETag ?? '' }
     }
-    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op: 'writeFile', url: path.url })
-    const upload = new Upload({
-      client: this.#client,
-      params: { Bucket: path.bucket, Key: path.key, Body: Buffer.from(data.buffer, data.byteOffset, data.byteLength), ContentType: 'application/octet-stream' },
-      partSize: this.#config.partSize,
-      queueSize: 4,
-      leavePartsOnError: false,
-    })
-    const onAbort = (): void => void upload.abort().catch(() => undefined)
-    options?.signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      const done = await upload.done()
-      return { etag: done.ETag ?? '' }
-    } catch (error) {
-      throw errorFromSdk(error, 'writeFile', path.url, this.#config.credentialSources)
-    } finally {
-      options?.signal?.removeEventListener('abort', onAbort)
-    }
+    return this.#multipartUpload('writeFile', path, Buffer.from(data.buffer, data.byteOffset, data.byteLength), options)
   }
+
 
   async download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }> {
     let head: ObjectHead
@@ -254,22 +238,27 @@ export class JsBackend implements Backend {
     }
   }
 
-  async upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
+  upload(localPath: string, _size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
+    return this.#multipartUpload('upload', path, createReadStream(localPath), options)
+  }
+
+  /** lib-storage's Upload: parts of partSize, 4 at a time, aborted (no parts left) on failure or abort. */
+  async #multipartUpload(op: string, path: S3Path, body: Buffer | Readable, options?: CallOptions): Promise<{ etag: string }> {
+    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url: path.url })
     const upload = new Upload({
       client: this.#client,
-      params: { Bucket: path.bucket, Key: path.key, Body: createReadStream(localPath), ContentType: 'application/octet-stream' },
+      params: { Bucket: path.bucket, Key: path.key, Body: body, ContentType: 'application/octet-stream' },
       partSize: this.#config.partSize,
       queueSize: 4,
       leavePartsOnError: false,
     })
-    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op: 'upload', url: path.url })
     const onAbort = (): void => void upload.abort().catch(() => undefined)
     options?.signal?.addEventListener('abort', onAbort, { once: true })
     try {
       const done = await upload.done()
       return { etag: done.ETag ?? '' }
     } catch (error) {
-      throw errorFromSdk(error, 'upload', path.url, this.#config.credentialSources)
+      throw errorFromSdk(error, op, path.url, this.#config.credentialSources)
     } finally {
       options?.signal?.removeEventListener('abort', onAbort)
     }

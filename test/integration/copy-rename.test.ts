@@ -1,9 +1,8 @@
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, test } from 'vitest'
 
 import { S3FileSystem } from '../../lib/index.js'
 import { startTcpProxy } from '../server/tcp-proxy.js'
-import { BUCKET, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+import { expectNoMultipartUploads, randomData, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const MiB = 1024 * 1024
 const fs = testFs({ partSize: 5 * MiB, multipartCopyThreshold: MiB, copyPartSize: 5 * MiB })
@@ -36,10 +35,7 @@ describe('copyFile', () => {
   test('a missing source is ENOENT and leaves no multipart upload', async () => {
     const dir = uniquePrefix('copy')
     await expect(fs.copyFile(url(`${dir}/none`), url(`${dir}/dst`))).rejects.toMatchObject({ code: 'ENOENT' })
-    const client = reference()
-    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: `${dir}/dst` }))
-    client.destroy()
-    expect(uploads.Uploads ?? []).toEqual([])
+    await expectNoMultipartUploads(`${dir}/dst`)
   })
 })
 

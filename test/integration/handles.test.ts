@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 
 import { S3FileSystem, type WriteHandle } from '../../lib/index.js'
 import { startTcpProxy } from '../server/tcp-proxy.js'
-import { BUCKET, eventually, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+import { BUCKET, eventually, expectNoMultipartUploads, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const MiB = 1024 * 1024
 const fs = testFs({ partSize: 5 * MiB, readAheadBytes: 8 * MiB, readAheadChunkBytes: MiB })
@@ -87,7 +87,7 @@ describe('write handle', () => {
     expect(await fs.exists(url(key))).toBe(false)
     await handle.close()
     expect((await fs.readFile(url(key))).equals(data)).toBe(true)
-    expect(await uploadsUnder(key)).toEqual([])
+    await expectNoMultipartUploads(key)
   })
 
   test('a small file is a single PUT at close', async () => {
@@ -105,7 +105,7 @@ describe('write handle', () => {
     await handle.write(randomData(12 * MiB))
     await eventually(async () => expect((await uploadsUnder(key)).length).toBe(1))
     await handle.abort()
-    expect(await uploadsUnder(key)).toEqual([])
+    await expectNoMultipartUploads(key)
     expect(await fs.exists(url(key))).toBe(false)
     await expect(handle.write('more')).rejects.toMatchObject({ code: 'EBADF' })
   })

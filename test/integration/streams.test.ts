@@ -1,9 +1,8 @@
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { afterAll, expect, test } from 'vitest'
 
-import { BUCKET, eventually, randomData, reference, testFs, uniquePrefix, url } from '../helpers.js'
+import { expectNoMultipartUploads, randomData, testFs, uniquePrefix, url } from '../helpers.js'
 
 const MiB = 1024 * 1024
 const fs = testFs({ partSize: 5 * MiB })
@@ -47,11 +46,6 @@ test('a write stream destroyed by its signal leaves nothing behind', async () =>
     })(),
   )
   await expect(pipeline(source, fs.createWriteStream(url(key), { signal: controller.signal }))).rejects.toMatchObject({ code: 'ABORT_ERR' })
-  const client = reference()
-  await eventually(async () => {
-    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key }))
-    expect(uploads.Uploads ?? []).toEqual([])
-  })
-  client.destroy()
+  await expectNoMultipartUploads(key)
   expect(await fs.exists(url(key))).toBe(false)
 })
