@@ -39,7 +39,7 @@ export interface S3FileSystemOptions {
   maxConnections?: number
   /** Kept-alive connections per server for single requests (S3FS_POOL_CONNECTIONS); default 64. */
   poolConnections?: number
-  /** Ranged parts of one whole-object read in flight at once (S3FS_PARTS_IN_FLIGHT); default 16. */
+  /** Ranged parts of one whole-object read in flight at once (S3FS_PARTS_IN_FLIGHT); default 8. */
   partsInFlight?: number
   /** Native I/O threads (S3FS_IO_THREADS); default: the number of CPUs. */
   ioThreads?: number
@@ -185,7 +185,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1) ?? 0,
     partSize,
     maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1) ?? 0,
-    partsInFlight: integer(options.partsInFlight ?? env.S3FS_PARTS_IN_FLIGHT, 'partsInFlight', 1) ?? 16,
+    partsInFlight: integer(options.partsInFlight ?? env.S3FS_PARTS_IN_FLIGHT, 'partsInFlight', 1) ?? 8,
     poolConnections: integer(options.poolConnections ?? env.S3FS_POOL_CONNECTIONS, 'poolConnections', 1) ?? 64,
     eventLoopThreads: integer(options.ioThreads ?? env.S3FS_IO_THREADS, 'ioThreads', 1) ?? os.availableParallelism(),
     throughputTargetGbps: 10,

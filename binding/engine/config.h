@@ -29,7 +29,7 @@ struct Config {
   size_t part_size = 8 * 1024 * 1024;
   uint32_t max_connections = 0;
   // Ranged parts of one whole-object read in flight at once.
-  uint32_t parts_in_flight = 16;
+  uint32_t parts_in_flight = 8;
   // Kept-alive connections per server for single requests (stat, list, ranged reads, ...).
   size_t pool_connections = 64;
   double throughput_target_gbps = 10.0;
