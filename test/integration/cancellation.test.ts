@@ -17,9 +17,9 @@ test('an already aborted signal rejects at once with AbortError', async () => {
 test('aborting mid-download cancels the native transfer and rejects with ABORT_ERR', async () => {
   const key = `${uniquePrefix('cancel')}/big`
   await fs.writeFile(url(key), randomData(64 * MiB))
-  // The HEAD answers; the parallel GET's connections stall, so the transfer is surely in flight
-  // (and would hang) when aborted.
-  const proxy = await startTcpProxy(server.port, { stallAfterConnections: 1 })
+  // The HEAD answers; every GET stalls, so the transfer is surely in flight (and would hang) when
+  // aborted.
+  const proxy = await startTcpProxy(server.port, { stallGets: true })
   const slow = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
   const controller = new AbortController()
   const reading = slow.readFile(url(key), { signal: controller.signal })

@@ -25,10 +25,13 @@ test('a parallel download whose part responses stall ends in ETIMEDOUT too', asy
   const writer = testFs()
   await writer.writeFile(url(key), randomData(20 * 1024 * 1024))
   writer.close()
-  // The first connection (the pooled HEAD) answers; the transfer's own connections stall.
-  const partStaller = await startTcpProxy(server.port, { stallAfterConnections: 1 })
+  // HEADs answer; every GET's response stalls, on whichever connection it goes.
+  const partStaller = await startTcpProxy(server.port, { stallGets: true })
   const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: partStaller.endpoint, S3_REQUEST_TIMEOUT_MSEC: '1000' }), maxRetries: 1 })
-  const error = await fs.readFile(url(key)).catch((e: unknown) => e)
+  const error = await fs.readFile(url(key)).then(
+    (data) => new Error(`read ${data.length} bytes through a stalling proxy`),
+    (e: unknown) => e,
+  )
   fs.close()
   await partStaller.close()
   expect(error).toMatchObject({ code: 'ETIMEDOUT' })

@@ -35,7 +35,7 @@ test('four workers do I/O at once, each with its own native engine', async () =>
 test('a worker terminated mid-transfer shuts down promptly and leaves the others working', async () => {
   const key = `${uniquePrefix('workers')}/big`
   await fs.writeFile(url(key), randomData(32 * 1024 * 1024))
-  const proxy = await startTcpProxy(server.port, { stallAfterConnections: 1 })
+  const proxy = await startTcpProxy(server.port, { stallGets: true })
   const run = runWorker({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), prefix: key, mode: 'long-read' })
   while (run.messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
   await new Promise((resolve) => setTimeout(resolve, 300))

@@ -5,8 +5,8 @@ export interface ProxyOptions {
   cutAfterBytes?: number
   /** Forward requests but never send a response byte back. */
   stallResponses?: boolean
-  /** Stall responses only on the connections after the first N. */
-  stallAfterConnections?: number
+  /** Stall a connection's responses from its first GET on (HEADs and the rest still answer). */
+  stallGets?: boolean
 }
 
 export interface TcpProxy {
@@ -31,7 +31,7 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
     connections++
-    const stalled = options.stallResponses === true || (options.stallAfterConnections !== undefined && connections > options.stallAfterConnections)
+    let stalled = options.stallResponses === true
     const upstream = net.connect(targetPort, '127.0.0.1')
     sockets.add(client)
     sockets.add(upstream)
@@ -43,6 +43,7 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
     client.on('data', (chunk: Buffer) => {
       for (const match of chunk.toString('latin1').matchAll(/(?:GET|HEAD|PUT|POST|DELETE) \/\S* HTTP\/1\.1\r\n/g)) {
         requests.push(match[0].trimEnd())
+        if (options.stallGets && match[0].startsWith('GET ')) stalled = true
       }
       sent += chunk.length
       if (options.cutAfterBytes !== undefined && sent > options.cutAfterBytes) {
