@@ -35,6 +35,9 @@ async function prepare(fs: S3FileSystem, wwwRoot: string): Promise<string> {
   await fs.upload(localFile, `s3://${BUCKET}/large.bin`)
   mkdirSync(path.join(wwwRoot, BUCKET, 'small'), { recursive: true })
   copyFileSync(localFile, path.join(wwwRoot, BUCKET, 'large.bin'))
+  const medium = randomBytes(sizes.medium)
+  await fs.writeFile(`s3://${BUCKET}/medium.bin`, medium)
+  writeFileSync(path.join(wwwRoot, BUCKET, 'medium.bin'), medium)
   const small = randomBytes(sizes.small)
   await parallel(sizes.smallCount, 32, async (i) => {
     await fs.writeFile(`s3://${BUCKET}/small/${i}.bin`, small)

@@ -28,6 +28,7 @@ export interface Workload {
 
 export const sizes = {
   large: Number(process.env.BENCH_LARGE_MIB ?? 1024) * MiB,
+  medium: 256 * MiB,
   smallCount: 1000,
   small: 64 * 1024,
   listCount: 10_000,
@@ -64,6 +65,25 @@ export const workloads: Workload[] = [
     run: async ({ fs, localFile, runPrefix }) => {
       await fs.upload(localFile, `s3://${BUCKET}/${runPrefix}/put.bin`)
       return sizes.large
+    },
+  },
+  {
+    name: 'readFile 256 MiB',
+    unit: 'MiB/s',
+    readsOnly: true,
+    run: async ({ fs }) => (await fs.readFile(`s3://${BUCKET}/medium.bin`)).length,
+  },
+  {
+    name: 'sequential 256 MiB through a read handle (1 MiB reads, read-ahead)',
+    unit: 'MiB/s',
+    readsOnly: true,
+    run: async ({ fs }) => {
+      const handle = await fs.open(`s3://${BUCKET}/medium.bin`)
+      const buffer = Buffer.allocUnsafe(MiB)
+      let position = 0
+      for (let n = 1; n > 0; position += n) n = await handle.read(buffer, 0, MiB, position)
+      await handle.close()
+      return position
     },
   },
   { name: '4 KiB random reads, 1 in flight', unit: 'ops/s', readsOnly: true, run: randomReads(2000, 1) },

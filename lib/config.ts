@@ -35,7 +35,7 @@ export interface S3FileSystemOptions {
   unsigned?: boolean
   /** Multipart part size in bytes (S3FS_PART_SIZE); at least 5 MiB; default 8 MiB. */
   partSize?: number
-  /** Connections per transfer (S3FS_MAX_CONNECTIONS); default chosen by the engine. */
+  /** Connections of one multipart upload or download (S3FS_MAX_CONNECTIONS); default 16. Memory: part size x this. */
   maxConnections?: number
   /** Kept-alive connections per server for single requests (S3FS_POOL_CONNECTIONS); default 64. */
   poolConnections?: number
@@ -184,7 +184,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1) ?? 3000,
     requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1) ?? 0,
     partSize,
-    maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1) ?? 0,
+    maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1) ?? 16,
     partsInFlight: integer(options.partsInFlight ?? env.S3FS_PARTS_IN_FLIGHT, 'partsInFlight', 1) ?? 8,
     poolConnections: integer(options.poolConnections ?? env.S3FS_POOL_CONNECTIONS, 'poolConnections', 1) ?? 64,
     eventLoopThreads: integer(options.ioThreads ?? env.S3FS_IO_THREADS, 'ioThreads', 1) ?? os.availableParallelism(),

@@ -4,21 +4,21 @@
 #include <aws/common/byte_buf.h>
 #include <aws/http/connection.h>
 #include <aws/http/connection_manager.h>
-#include <aws/io/socket.h>
 #include <aws/http/proxy.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/event_loop.h>
 #include <aws/io/host_resolver.h>
 #include <aws/io/retry_strategy.h>
+#include <aws/io/socket.h>
 #include <aws/io/tls_channel_handler.h>
 #include <aws/s3/s3_client.h>
+
+#include <thread>
 
 #include "engine/credentials.h"
 #include "engine/crt_library.h"
 #include "engine/large_buffers.h"
 #include "engine/latch.h"
-
-#include <thread>
 
 namespace s3fs::engine {
 

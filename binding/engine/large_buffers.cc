@@ -16,7 +16,7 @@ namespace {
 
 constexpr size_t kHugePage = 2 * 1024 * 1024;
 constexpr size_t kLargeThreshold = 1024 * 1024;
-constexpr size_t kCacheBytes = 512 * 1024 * 1024;
+constexpr size_t kCacheBytes = 128 * 1024 * 1024;
 // Every block starts with its size, so that release knows how it was obtained.
 constexpr size_t kHeader = 64;
 

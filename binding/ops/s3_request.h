@@ -29,11 +29,10 @@ struct S3Request {
   bool has_body = false;
   std::string body_file;
 
-  // Response body: copied straight into caller-owned memory at (object offset - dest_offset),
-  // never past dest_size; or, for small XML responses, collected into S3Response::body.
+  // Response body: copied straight into caller-owned memory, never past dest_size; or, for small
+  // XML responses, collected into S3Response::body.
   uint8_t* dest = nullptr;
   size_t dest_size = 0;
-  uint64_t dest_offset = 0;
   bool collect_body = false;
   // Or written at its object offset into this open file (pwrite), never held in memory.
   int dest_fd = -1;

@@ -68,6 +68,7 @@ describe('rename', () => {
   test('a missing source is ENOENT', async () => {
     await expect(fs.rename(url(`${uniquePrefix('rename')}/none`), url('x'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
+
 })
 
 describe('appendFile', () => {
