@@ -68,7 +68,6 @@ describe('rename', () => {
   test('a missing source is ENOENT', async () => {
     await expect(fs.rename(url(`${uniquePrefix('rename')}/none`), url('x'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
-
 })
 
 describe('appendFile', () => {
