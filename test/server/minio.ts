@@ -1,12 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
 
 export interface TestServer {
   endpoint: string
@@ -14,6 +17,8 @@ export interface TestServer {
   accessKeyId: string
   secretAccessKey: string
   region: string
+  /** The self-signed certificate of a TLS server. */
+  caFile?: string
   stop(): Promise<void>
 }
 
@@ -39,24 +44,30 @@ export async function freePort(): Promise<number> {
   })
 }
 
-async function waitUntilLive(port: number, child: ChildProcess, log: () => string): Promise<void> {
+function isLive(url: string, ca: Buffer | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = (url.startsWith('https') ? https : http).get(url, ca ? { ca } : {}, (response) => {
+      response.resume()
+      resolve(response.statusCode === 200)
+    })
+    request.on('error', () => resolve(false))
+  })
+}
+
+async function waitUntilLive(url: string, ca: Buffer | undefined, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`MinIO exited with ${child.exitCode}:\n${log()}`)
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/minio/health/live`)
-      if (response.ok) return
-    } catch {
-      // not listening yet
-    }
+    if (await isLive(url, ca)) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`MinIO did not come up within 60 s:\n${log()}`)
 }
 
 /** An S3 client independent of the library under test, for setting up and checking state. */
-export function referenceClient(server: Pick<TestServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region'>): S3Client {
+export function referenceClient(server: Pick<TestServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region' | 'caFile'>): S3Client {
   return new S3Client({
+    ...(server.caFile ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: readFileSync(server.caFile) }) }) } : {}),
     endpoint: server.endpoint,
     region: server.region,
     forcePathStyle: true,
@@ -64,8 +75,21 @@ export function referenceClient(server: Pick<TestServer, 'endpoint' | 'accessKey
   })
 }
 
-/** Starts MinIO on a free loopback port with random credentials and the given buckets. */
-export async function startMinio(buckets: string[]): Promise<TestServer> {
+/** A self-signed certificate for 127.0.0.1, made with the openssl command. */
+function makeCertificate(dir: string): string {
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', path.join(dir, 'private.key'), '-out', path.join(dir, 'public.crt'),
+  ], { stdio: 'ignore' })
+  return path.join(dir, 'public.crt')
+}
+
+/**
+ * Starts MinIO on a free loopback port with random credentials and the given buckets; with
+ * `tls`, over HTTPS with a fresh self-signed certificate (its path in `caFile`).
+ */
+export async function startMinio(buckets: string[], options: { tls?: boolean } = {}): Promise<TestServer> {
   const binary = execFileSync('bash', [path.join(repoRoot(), 'scripts', 'build-minio.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-minio-'))
   const port = await freePort()
@@ -73,7 +97,10 @@ export async function startMinio(buckets: string[]): Promise<TestServer> {
   const accessKeyId = `test${randomBytes(6).toString('hex')}`
   const secretAccessKey = randomBytes(20).toString('hex')
   let output = ''
-  const child = spawn(binary, ['server', '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, dataDir], {
+  const certsDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-certs-'))
+  const caFile = options.tls ? makeCertificate(certsDir) : undefined
+  const args = ['server', '--quiet', '--certs-dir', certsDir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, dataDir]
+  const child = spawn(binary, args, {
     env: {
       PATH: process.env.PATH,
       HOME: dataDir,
@@ -95,10 +122,13 @@ export async function startMinio(buckets: string[]): Promise<TestServer> {
       if (child.exitCode === null) child.kill('SIGKILL')
     }
     rmSync(dataDir, { recursive: true, force: true })
+    rmSync(certsDir, { recursive: true, force: true })
   }
   try {
-    await waitUntilLive(port, child, () => output)
-    const server = { endpoint: `http://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop }
+    const scheme = options.tls ? 'https' : 'http'
+    await waitUntilLive(`${scheme}://127.0.0.1:${port}/minio/health/live`, caFile ? readFileSync(caFile) : undefined, child, () => output)
+    const server: TestServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop }
+    if (caFile !== undefined) server.caFile = caFile
     const client = referenceClient(server)
     for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }))
     client.destroy()
