@@ -4,7 +4,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { Backend, CallOptions } from './backend.js'
-import { S3FsError } from './errors.js'
+import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
 import { childPath, directoryPrefix } from './paths.js'
@@ -145,7 +145,7 @@ export async function uploadTree(backend: Backend, localDir: string, prefix: S3P
   )
   return runJobs(jobs, options, async (job) => {
     const existing = await backend.head(job.remote, options).catch((error: unknown) => {
-      if (error instanceof S3FsError && error.code === 'ENOENT') return undefined
+      if (hasCode(error, 'ENOENT')) return undefined
       throw error
     })
     if (existing !== undefined && existing.size === job.size && (await localETag(job.local, job.size, partSize)) === existing.etag) return false

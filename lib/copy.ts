@@ -1,5 +1,5 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
-import { S3FsError } from './errors.js'
+import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
 import { childPath, directoryPrefix } from './paths.js'
@@ -110,7 +110,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
   try {
     head = await backend.head(path, options)
   } catch (error) {
-    if (error instanceof S3FsError && error.code === 'ENOENT') {
+    if (hasCode(error, 'ENOENT')) {
       await backend.writeFile(path, data, options)
       return
     }

@@ -1,5 +1,5 @@
 import type { Backend, CallOptions, DeleteFailure } from './backend.js'
-import { S3FsError } from './errors.js'
+import { hasCode, S3FsError } from './errors.js'
 import { listAll } from './listing.js'
 import { childPath, directoryPrefix, parentKey } from './paths.js'
 import type { S3Path } from './url.js'
@@ -14,7 +14,7 @@ async function statOrUndefined(backend: Backend, path: S3Path, options?: CallOpt
   try {
     return await backend.stat(path, options)
   } catch (error) {
-    if (error instanceof S3FsError && error.code === 'ENOENT') return undefined
+    if (hasCode(error, 'ENOENT')) return undefined
     throw error
   }
 }
@@ -89,7 +89,7 @@ export async function removeTree(backend: Backend, path: S3Path, options: CallOp
       await backend.head(path, options)
       flush([path.key])
     } catch (error) {
-      if (!(error instanceof S3FsError && error.code === 'ENOENT')) throw error
+      if (!(hasCode(error, 'ENOENT'))) throw error
     }
   }
   for await (const page of listAll(backend, childPath(path.bucket, directoryPrefix(path.key)), '', options)) {

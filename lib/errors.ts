@@ -96,6 +96,15 @@ export function errorFromStatus(status: FailureStatus, op: string, url: string, 
   return new S3FsError(status.code, detail, context)
 }
 
+/** Whether `error` is an S3FsError with this code. */
+export function hasCode(error: unknown, code: string): error is S3FsError {
+  return error instanceof S3FsError && error.code === code
+}
+
+export function abortError(op: string, url: string, cause?: unknown): S3FsError {
+  return new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, ...(cause === undefined ? {} : { cause }) })
+}
+
 export function isFailureStatus(value: unknown): value is FailureStatus {
   return (
     typeof value === 'object' &&

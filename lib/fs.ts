@@ -6,7 +6,7 @@ import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './
 import { downloadTree, type TransferOptions, type TransferSummary, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, rename } from './copy.js'
 import { mkdir, type MkdirOptions, removeTree, rmdir } from './directories.js'
-import { S3FsError } from './errors.js'
+import { hasCode, S3FsError } from './errors.js'
 import { glob } from './glob.js'
 import { JsBackend } from './js/backend.js'
 import { limitBackend, Limiter } from './limiter.js'
@@ -66,7 +66,7 @@ export class S3FileSystem {
       await this.#backend.stat(parseS3Url(url, 'exists'), options)
       return true
     } catch (error) {
-      if (error instanceof S3FsError && error.code === 'ENOENT') return false
+      if (hasCode(error, 'ENOENT')) return false
       throw error
     }
   }
@@ -157,7 +157,7 @@ export class S3FileSystem {
       if (options.recursive) await removeTree(this.#backend, parseS3Url(url, 'rm'), options)
       else await this.#backend.rm(parseObjectUrl(url, 'rm'), options)
     } catch (error) {
-      if (options.force && error instanceof S3FsError && error.code === 'ENOENT') return
+      if (options.force && hasCode(error, 'ENOENT')) return
       throw error
     }
   }

@@ -1,5 +1,5 @@
 import type { Backend, CallOptions } from './backend.js'
-import { S3FsError } from './errors.js'
+import { hasCode } from './errors.js'
 import { listAll } from './listing.js'
 import { childPath } from './paths.js'
 import type { S3Path } from './url.js'
@@ -91,7 +91,7 @@ export async function glob(backend: Backend, path: S3Path, options: CallOptions 
         await backend.stat(childPath(path.bucket, dir + segment), options)
         matches.add(toUrl(dir + segment))
       } catch (error) {
-        if (!(error instanceof S3FsError && error.code === 'ENOENT')) throw error
+        if (!(hasCode(error, 'ENOENT'))) throw error
       }
       return
     }

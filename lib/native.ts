@@ -15,7 +15,7 @@ import type {
   ReadOptions,
 } from './backend.js'
 import type { ResolvedConfig } from './config.js'
-import { codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
+import { abortError, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
 import { canonicalQuery, copySource } from './s3-query.js'
 import type { S3Path } from './url.js'
 import { xmlDecode, xmlElements, xmlEscape, xmlText } from './xml.js'
@@ -103,7 +103,7 @@ export class NativeBackend implements Backend {
 
   async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>): Promise<T> {
     const signal = options?.signal
-    if (signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, cause: signal.reason })
+    if (signal?.aborted) throw abortError(op, url, signal.reason)
     const id = this.#nextId++
     const onAbort = (): void => this.#engine.cancel(id, 'ABORT_ERR', 'the operation was aborted')
     signal?.addEventListener('abort', onAbort, { once: true })

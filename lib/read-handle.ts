@@ -1,5 +1,5 @@
 import type { Backend, CallOptions, FileStat } from './backend.js'
-import { S3FsError } from './errors.js'
+import { hasCode, S3FsError } from './errors.js'
 import type { S3Path } from './url.js'
 
 export interface ReadHandleSettings {
@@ -122,7 +122,7 @@ export class ReadHandle {
   }
 
   #stale(error: unknown): unknown {
-    if (error instanceof S3FsError && error.code === 'ESTALE') {
+    if (hasCode(error, 'ESTALE')) {
       return new S3FsError('ESTALE', 'the object was replaced since the handle was opened', { op: 'read', url: this.#path.url, cause: error })
     }
     return error

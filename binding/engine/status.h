@@ -2,9 +2,6 @@
 
 #include <string>
 
-struct aws_byte_buf;
-struct aws_http_headers;
-
 namespace s3fs::engine {
 
 // The outcome of an operation as JS sees it: a Node-style code, the S3 error code and HTTP status

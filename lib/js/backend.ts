@@ -33,7 +33,7 @@ import type {
   ReadOptions,
 } from '../backend.js'
 import type { ResolvedConfig } from '../config.js'
-import { codeForS3Error, S3FsError } from '../errors.js'
+import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
 import { childPath, directoryPrefix } from '../paths.js'
 import { copySource } from '../s3-query.js'
@@ -60,7 +60,7 @@ export class JsBackend implements Backend {
   }
 
   async #send<T>(op: string, url: string, command: object, options?: CallOptions): Promise<T> {
-    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, cause: options.signal.reason })
+    if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
     try {
       const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
       return (await send(command, options?.signal ? { abortSignal: options.signal } : {})) as T
@@ -95,7 +95,7 @@ export class JsBackend implements Backend {
         await this.#send(op, path.url, new HeadBucketCommand({ Bucket: path.bucket }), options)
         return true
       } catch (error) {
-        if (error instanceof S3FsError && error.code === 'ENOENT') {
+        if (hasCode(error, 'ENOENT')) {
           throw new S3FsError('ENOENT', 'no such bucket', { op, url: path.url, s3Code: 'NoSuchBucket', httpStatus: 404 })
         }
         throw error
@@ -110,13 +110,23 @@ export class JsBackend implements Backend {
     throw new S3FsError('ENOENT', 'no such file or directory', { op, url: path.url })
   }
 
+  /** HEAD of an object the operation needs to be a file: EISDIR or ENOENT when it is not one. */
+  async #headOfFile(op: string, path: S3Path, options?: CallOptions): Promise<ObjectHead> {
+    try {
+      return await this.#head(op, path, options)
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) return this.#notAFile(op, path, options)
+      throw error
+    }
+  }
+
   async stat(path: S3Path, options?: CallOptions): Promise<FileStat> {
     if (path.key !== '' && !path.key.endsWith('/')) {
       try {
         const head = await this.#head('stat', path, options)
         return { isDirectory: false, size: head.size, mtimeMs: head.mtimeMs, ...(head.etag ? { etag: head.etag } : {}) }
       } catch (error) {
-        if (!(error instanceof S3FsError && error.code === 'ENOENT')) throw error
+        if (!(hasCode(error, 'ENOENT'))) throw error
       }
     }
     if (await this.#isDirectory('stat', path, options)) return { isDirectory: true, size: 0, mtimeMs: 0 }
@@ -125,13 +135,7 @@ export class JsBackend implements Backend {
 
   async readFile(path: S3Path, options?: CallOptions): Promise<Buffer> {
     for (let attempt = 1; ; attempt++) {
-      let head: ObjectHead
-      try {
-        head = await this.#head('readFile', path, options)
-      } catch (error) {
-        if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('readFile', path, options)
-        throw error
-      }
+      const head = await this.#headOfFile('readFile', path, options)
       if (head.size === 0) return Buffer.alloc(0)
       const buffer = Buffer.allocUnsafe(head.size)
       const partSize = this.#config.partSize
@@ -146,8 +150,8 @@ export class JsBackend implements Backend {
         if (received !== head.size) throw new S3FsError('EIO', `expected ${head.size} bytes, received ${received}`, { op: 'readFile', url: path.url })
         return buffer
       } catch (error) {
-        if (error instanceof S3FsError && error.code === 'ESTALE' && attempt < READ_ATTEMPTS) continue
-        if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('readFile', path, options)
+        if (hasCode(error, 'ESTALE') && attempt < READ_ATTEMPTS) continue
+        if (hasCode(error, 'ENOENT')) return this.#notAFile('readFile', path, options)
         throw error
       }
     }
@@ -184,7 +188,7 @@ export class JsBackend implements Backend {
     try {
       return await this.#getInto('read', path, buffer, offset, length, position, options?.ifMatch, options)
     } catch (error) {
-      if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('read', path, options)
+      if (hasCode(error, 'ENOENT')) return this.#notAFile('read', path, options)
       throw error
     }
   }
@@ -202,15 +206,8 @@ export class JsBackend implements Backend {
     return this.#multipartUpload('writeFile', path, Buffer.from(data.buffer, data.byteOffset, data.byteLength), options)
   }
 
-
   async download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }> {
-    let head: ObjectHead
-    try {
-      head = await this.#head('download', path, options)
-    } catch (error) {
-      if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('download', path, options)
-      throw error
-    }
+    const head = await this.#headOfFile('download', path, options)
     const temp = `${localPath}.s3fs-${process.pid}-${Math.random().toString(36).slice(2)}`
     const file = await open(temp, 'w')
     try {
@@ -244,7 +241,7 @@ export class JsBackend implements Backend {
 
   /** lib-storage's Upload: parts of partSize, 4 at a time, aborted (no parts left) on failure or abort. */
   async #multipartUpload(op: string, path: S3Path, body: Buffer | Readable, options?: CallOptions): Promise<{ etag: string }> {
-    if (options?.signal?.aborted) throw new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url: path.url })
+    if (options?.signal?.aborted) throw abortError(op, path.url, options.signal.reason)
     const upload = new Upload({
       client: this.#client,
       params: { Bucket: path.bucket, Key: path.key, Body: body, ContentType: 'application/octet-stream' },
@@ -288,7 +285,7 @@ export class JsBackend implements Backend {
         const isFile = await this.#head('readdir', path, options).then(
           () => true,
           (error: unknown) => {
-            if (error instanceof S3FsError && error.code === 'ENOENT') return false
+            if (hasCode(error, 'ENOENT')) return false
             throw error
           },
         )
@@ -301,12 +298,7 @@ export class JsBackend implements Backend {
 
   async rm(path: S3Path, options?: CallOptions): Promise<void> {
     if (path.key === '' || path.key.endsWith('/')) return this.#notAFile('rm', path, options)
-    try {
-      await this.#head('rm', path, options)
-    } catch (error) {
-      if (error instanceof S3FsError && error.code === 'ENOENT') return this.#notAFile('rm', path, options)
-      throw error
-    }
+    await this.#headOfFile('rm', path, options)
     await this.#send('rm', path.url, new DeleteObjectCommand({ Bucket: path.bucket, Key: path.key }), options)
   }
 

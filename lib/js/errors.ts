@@ -1,4 +1,4 @@
-import { codeForS3Error, errorFromStatus, S3FsError } from '../errors.js'
+import { abortError, codeForS3Error, errorFromStatus, S3FsError } from '../errors.js'
 
 interface SdkError {
   name?: string
@@ -35,7 +35,7 @@ const STATUS_NAMES = new Set(['NotFound', 'Forbidden', 'BadRequest', 'Unknown', 
 export function errorFromSdk(error: unknown, op: string, url: string, credentialSources: string): S3FsError {
   if (error instanceof S3FsError) return error
   const e = (error ?? {}) as SdkError
-  if (e.name === 'AbortError') return new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, cause: error })
+  if (e.name === 'AbortError') return abortError(op, url, error)
   if (e.name === 'CredentialsProviderError') return errorFromStatus({ code: 'ECREDENTIALS', message: '' }, op, url, credentialSources)
   const status = e.$metadata?.httpStatusCode
   if (status === undefined || status === 0) {
