@@ -8,9 +8,7 @@ command -v ninja >/dev/null || needed+=(ninja-build)
 command -v g++ >/dev/null || needed+=(g++)
 command -v dpkg-source >/dev/null || needed+=(dpkg-dev)
 command -v patch >/dev/null || needed+=(patch)
-# The tests make a self-signed certificate for their HTTPS server.
-command -v openssl >/dev/null || needed+=(openssl)
-[ -f /usr/include/openssl/ssl.h ] || needed+=(libssl-dev)
+[ -f /usr/include/openssl/crypto.h ] || needed+=(libssl-dev)
 ls /usr/lib/*/libcrypto.a >/dev/null 2>&1 || needed+=(libssl-dev)
 [ ${#needed[@]} -eq 0 ] && exit 0
 
