@@ -216,7 +216,7 @@ function selectBackend(config: ResolvedConfig): Backend {
     if (config.backend === 'native' || !(error instanceof Error) || !error.message.startsWith('s3fs-native:')) throw error
     if (!warnedAboutFallback) {
       warnedAboutFallback = true
-      process.emitWarning(`${error.message.split('\n')[0]} Using the pure-JS backend; run "npm run build" in s3fs-native to get the native one, or set S3FS_BACKEND=js to silence this.`, {
+      process.emitWarning(`${error.message.split('\n').slice(0, 2).join(' ')} Using the pure-JS backend meanwhile; S3FS_BACKEND=js silences this.`, {
         code: 'S3FS_NATIVE_UNAVAILABLE',
       })
     }

@@ -59,6 +59,14 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 let binding: NativeBinding | undefined
 let loadError: Error | undefined
 
+/** linux-x64 (glibc 2.36), darwin-arm64: what a prebuilt addon would have to match. */
+function platformName(): string {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined
+  const glibc = report?.header?.glibcVersionRuntime
+  const libc = process.platform === 'linux' ? (glibc !== undefined ? ` (glibc ${glibc})` : ' (musl)') : ''
+  return `${process.platform}-${process.arch}${libc}`
+}
+
 /** Loads the addon once per environment; the error says what to run when it cannot be loaded. */
 export function loadNativeBinding(): NativeBinding {
   if (binding !== undefined) return binding
@@ -71,9 +79,10 @@ export function loadNativeBinding(): NativeBinding {
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause)
     loadError = new Error(
-      `s3fs-native: the native addon could not be loaded (${reason}).\n` +
-        `- Build it: in ${packageRoot} run "npm run build" (needs cmake, g++, libssl-dev and dpkg-dev; ` +
-        `as root it installs them), or reinstall with "npm install s3fs-native --foreground-scripts" to see the build.\n` +
+      `s3fs-native: no native addon loads on ${platformName()} (${reason}). ` +
+        `Prebuilt addons ship for linux-x64 and linux-arm64 with glibc 2.28 or newer.\n` +
+        `- Build it from source: S3FS_BUILD_FROM_SOURCE=1 npm rebuild s3fs-native --foreground-scripts ` +
+        `(needs cmake, ninja, a C++17 compiler, patch, dpkg-dev and libssl-dev; it says which are missing).\n` +
         `- Or use the pure-JS backend: new S3FileSystem({ backend: 'js' }) or S3FS_BACKEND=js.`,
       { cause },
     )

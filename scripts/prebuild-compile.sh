@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The build command prebuildify runs in place of node-gyp (npm run prebuild): it is called as
+# "rebuild --target=V --devdir=D --arch=A --release" and leaves the addon in build/Release, where
+# prebuildify takes it from. It builds the portable binary: zig's compiler for ARCH Linux at the
+# glibc floor, with libcrypto and the CRT built by the same compiler, all of them cached by toolchain.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+arch=$(node -p process.arch)
+for arg in "$@"; do
+  case "$arg" in --arch=*) arch=${arg#--arch=} ;; esac
+done
+
+toolchain=$(bash scripts/zig-toolchain.sh "$arch")
+openssl_prefix=$toolchain/openssl
+crt_prefix=$toolchain/crt
+bash scripts/build-openssl.sh "$arch" "$toolchain" "$openssl_prefix"
+S3FS_CRT_PREFIX=$crt_prefix S3FS_TOOLCHAIN_FILE=$toolchain/toolchain.cmake S3FS_OPENSSL_PREFIX=$openssl_prefix \
+  bash scripts/build-crt.sh
+
+out=build/portable-$arch
+S3FS_CRT_PREFIX=$crt_prefix npx --no-install cmake-js rebuild --out "$out" --arch "$arch" \
+  --CDCMAKE_TOOLCHAIN_FILE="$toolchain/toolchain.cmake" \
+  --CDOPENSSL_ROOT_DIR="$openssl_prefix" \
+  --CDCMAKE_FIND_ROOT_PATH="$openssl_prefix;$crt_prefix"
+mkdir -p build/Release
+cp "$out"/Release/*.node build/Release/
