@@ -15,6 +15,8 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'native', include: ['test/integration/**/*.test.ts'], env: { S3FS_TEST_BACKEND: 'native' } } },
       { extends: true, test: { name: 'js', include: ['test/integration/**/*.test.ts'], env: { S3FS_TEST_BACKEND: 'js' } } },
+      // What a user installs: the packed tarball, its prebuilt binaries, the from-source build.
+      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
     ],
   },
 })
