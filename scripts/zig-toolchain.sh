@@ -19,7 +19,7 @@ zig_home=$cache/zig-$ZIG_VERSION
 zig=$zig_home/ziglang/zig
 if [ ! -x "$zig" ]; then
   echo "s3fs-native: installing zig $ZIG_VERSION (PyPI ziglang) into $zig_home" >&2
-  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$zig_home.tmp" "ziglang==$ZIG_VERSION" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --target "$zig_home.tmp" "ziglang==$ZIG_VERSION" >&2
   rm -rf "$zig_home" && mv "$zig_home.tmp" "$zig_home"
 fi
 

@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
 
-import { packTarball, removeScratch, repoRoot, run } from './packaging.js'
+import { nativeSmokeResult, packTarball, removeScratch, repoRoot, run, smokeEnv } from './packaging.js'
 
 const server = inject('s3')
 let dir: string
@@ -30,23 +30,9 @@ afterAll(() => removeScratch(dir))
 test('under qemu-aarch64, the arm64 prebuild loads and does stat, multipart writeFile, readFile, readdir and rm', async () => {
   const entry = path.join(dir, 'package', 'dist', 'index.js')
   const smoke = await run(qemu, ['-L', sysroot, node, path.join(repoRoot, 'test', 'fixtures', 'package-smoke.mjs'), entry], {
-    env: {
-      S3_ENDPOINT: server.endpoint,
-      AWS_ACCESS_KEY_ID: server.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      HOME: dir,
-      SMOKE_PREFIX: 'package-arm64',
-    },
+    env: { ...smokeEnv(server, 'package-arm64'), HOME: dir },
   })
   expect(smoke.status, smoke.stderr).toBe(0)
   expect(smoke.stderr).not.toMatch(/S3FS_NATIVE_UNAVAILABLE/)
-  expect(JSON.parse(smoke.stdout)).toEqual({
-    backends: ['native', 'native'],
-    arch: 'arm64',
-    size: 12 * 1024 * 1024 + 17,
-    sameBytes: true,
-    names: ['large.bin', 'small.bin'],
-    gone: true,
-  })
+  expect(JSON.parse(smoke.stdout)).toEqual(nativeSmokeResult('arm64'))
 }, 600_000)

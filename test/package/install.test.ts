@@ -1,77 +1,60 @@
 // `npm install` of the packed tarball into a new project, as a user who is not root, on a PATH with
 // no compiler: the prebuilt addon serves; without prebuilds the install still succeeds and the JS
 // backend serves with one warning; a from-source build that was asked for names what is missing.
-import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
 
-import { packTarball, pathWithoutCompilers, removeScratch, repoRoot, run, runAsUser, scratchDir } from './packaging.js'
+import {
+  nativeSmokeResult,
+  newProject,
+  npmInstall,
+  packTarball,
+  type Project,
+  removeScratch,
+  run,
+  runAsUser,
+  smokeEnv,
+  withoutPrebuilds,
+} from './packaging.js'
 
 const server = inject('s3')
-const smokeScript = path.join(repoRoot, 'test', 'fixtures', 'package-smoke.mjs')
 const NATIVE_UNAVAILABLE = /no native addon for linux-/g
 
 let tarball: string
 let tarballWithoutPrebuilds: string
-const scratches: string[] = []
+const projects: Project[] = []
 
 beforeAll(() => {
   tarball = packTarball()
-  const unpacked = mkdtempSync(path.join(os.tmpdir(), 's3fs-unpacked-'))
-  execFileSync('tar', ['xzf', tarball, '-C', unpacked])
-  rmSync(path.join(unpacked, 'package', 'prebuilds'), { recursive: true })
-  tarballWithoutPrebuilds = path.join(path.dirname(tarball), 's3fs-native-without-prebuilds.tgz')
-  execFileSync('tar', ['czf', tarballWithoutPrebuilds, '-C', unpacked, 'package'])
-  chmodSync(tarballWithoutPrebuilds, 0o644)
-  rmSync(unpacked, { recursive: true })
+  tarballWithoutPrebuilds = withoutPrebuilds(tarball)
 }, 120_000)
 
 afterAll(() => {
-  for (const dir of [...scratches, path.dirname(tarball)]) removeScratch(dir)
+  for (const project of projects) removeScratch(project.dir)
+  removeScratch(path.dirname(tarball))
 })
 
-/** A new project with no compiler on its PATH, owned by the install user. */
-function newProject(label: string): { dir: string; env: Record<string, string> } {
-  const dir = scratchDir(label)
-  scratches.push(dir)
-  const env = { PATH: pathWithoutCompilers(dir) }
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `scratch-${label}`, private: true, type: 'module' }))
-  copyFileSync(smokeScript, path.join(dir, 'smoke.mjs'))
-  if (process.getuid?.() === 0) {
-    for (const name of ['package.json', 'smoke.mjs', 'bin']) chownSync(path.join(dir, name), 65534, 65534)
-  }
-  return { dir, env }
+function projectWithoutCompilers(label: string): Project {
+  const project = newProject(label, { compilers: false })
+  projects.push(project)
+  return project
 }
 
-async function npmInstall(project: { dir: string; env: Record<string, string> }, tgz: string, extraEnv: Record<string, string> = {}) {
-  const started = Date.now()
-  const result = await runAsUser('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', tgz], project.dir, { ...project.env, ...extraEnv })
-  return { ...result, seconds: (Date.now() - started) / 1000 }
-}
-
-function runSmoke(project: { dir: string; env: Record<string, string> }, prefix: string) {
-  return runAsUser('node', ['smoke.mjs'], project.dir, {
-    ...project.env,
-    S3_ENDPOINT: server.endpoint,
-    AWS_ACCESS_KEY_ID: server.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    SMOKE_PREFIX: prefix,
-  })
+function runSmoke(project: Project, prefix: string) {
+  return runAsUser('node', ['smoke.mjs'], project.dir, { ...project.env, ...smokeEnv(server, prefix) })
 }
 
 test('the install user is not root and has no compiler or build tool on its PATH', async () => {
-  const project = newProject('probe')
+  const project = projectWithoutCompilers('probe')
   const probe = await runAsUser('sh', ['-c', 'id -u; for t in cc c++ gcc g++ cmake ninja make; do command -v $t; done; true'], project.dir, project.env)
   expect(probe.stdout.trim().split('\n')).toHaveLength(1)
   expect(Number(probe.stdout.trim())).not.toBe(0)
 })
 
 test('with the prebuilt addon: installs without building, and the native backend round-trips through MinIO', async () => {
-  const project = newProject('prebuilt')
+  const project = projectWithoutCompilers('prebuilt')
   const install = await npmInstall(project, tarball)
   expect(install.status, install.stderr).toBe(0)
   console.log(`npm install of the tarball with its prebuilds: ${install.seconds.toFixed(1)} s`)
@@ -86,18 +69,11 @@ test('with the prebuilt addon: installs without building, and the native backend
   const smoke = await runSmoke(project, 'package-prebuilt')
   expect(smoke.status, smoke.stderr).toBe(0)
   expect(smoke.stderr).not.toMatch(/S3FS_NATIVE_UNAVAILABLE/)
-  expect(JSON.parse(smoke.stdout)).toEqual({
-    backends: ['native', 'native'],
-    arch: 'x64',
-    size: 12 * 1024 * 1024 + 17,
-    sameBytes: true,
-    names: ['large.bin', 'small.bin'],
-    gone: true,
-  })
+  expect(JSON.parse(smoke.stdout)).toEqual(nativeSmokeResult('x64'))
 }, 300_000)
 
 test('without prebuilds: the install succeeds, the JS backend serves, and the warning is printed once', async () => {
-  const project = newProject('no-prebuild')
+  const project = projectWithoutCompilers('no-prebuild')
   const install = await npmInstall(project, tarballWithoutPrebuilds)
   expect(install.status, install.stderr).toBe(0)
   const installOutput = install.stdout + install.stderr
@@ -114,7 +90,7 @@ test('without prebuilds: the install succeeds, the JS backend serves, and the wa
 }, 300_000)
 
 test('a build from source that was asked for, with no build tools, fails naming what is missing', async () => {
-  const project = newProject('from-source-no-tools')
+  const project = projectWithoutCompilers('from-source-no-tools')
   const install = await npmInstall(project, tarballWithoutPrebuilds, { S3FS_BUILD_FROM_SOURCE: '1' })
   expect(install.status).not.toBe(0)
   expect(install.stdout + install.stderr).toMatch(/missing build packages: cmake ninja-build g\+\+/)

@@ -1,7 +1,7 @@
 // What the package tests share: the packed tarball, a scratch project owned by a user who is not
 // root, and a PATH on which no compiler or build tool can be found.
 import { execFileSync, spawn } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,6 +26,18 @@ export function packTarball(): string {
   const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: repoRoot, encoding: 'utf8' })
   const name = out.trim().split('\n').pop()!
   return path.join(dir, name)
+}
+
+/** The same tarball with its prebuilds taken out: what a platform without a prebuild gets. */
+export function withoutPrebuilds(tarball: string): string {
+  const unpacked = mkdtempSync(path.join(os.tmpdir(), 's3fs-unpacked-'))
+  execFileSync('tar', ['xzf', tarball, '-C', unpacked])
+  rmSync(path.join(unpacked, 'package', 'prebuilds'), { recursive: true })
+  const stripped = tarball.replace(/\.tgz$/, '-without-prebuilds.tgz')
+  execFileSync('tar', ['czf', stripped, '-C', unpacked, 'package'])
+  chmodSync(stripped, 0o644)
+  rmSync(unpacked, { recursive: true })
+  return stripped
 }
 
 /** The user the install runs as: nobody when the tests run as root, else the user running them. */
@@ -88,6 +100,57 @@ export function runAsUser(command: string, args: string[], cwd: string, env: Rec
   const fullEnv = { HOME: cwd, npm_config_cache: path.join(cwd, '.npm'), npm_config_registry: registry, npm_config_update_notifier: 'false', ...env }
   const argv = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', command, ...args] : [command, ...args]
   return run(argv[0]!, argv.slice(1), { cwd, env: fullEnv })
+}
+
+export interface Project {
+  dir: string
+  env: Record<string, string>
+}
+
+/** A new project owned by the install user, holding the smoke script; with `compilers: false` its PATH has none. */
+export function newProject(label: string, options: { compilers: boolean }): Project {
+  const dir = scratchDir(label)
+  const env = { PATH: options.compilers ? (process.env.PATH ?? '') : pathWithoutCompilers(dir) }
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `scratch-${label}`, private: true, type: 'module' }))
+  copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'package-smoke.mjs'), path.join(dir, 'smoke.mjs'))
+  if (asRoot) for (const name of readdirSync(dir)) chownSync(path.join(dir, name), NOBODY, NOBODY)
+  return { dir, env }
+}
+
+/** `npm install TARBALL` in the project as the install user, timed. */
+export async function npmInstall(project: Project, tarball: string, extraEnv: Record<string, string> = {}): Promise<RunResult & { seconds: number }> {
+  const started = Date.now()
+  const result = await runAsUser('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', tarball], project.dir, { ...project.env, ...extraEnv })
+  return { ...result, seconds: (Date.now() - started) / 1000 }
+}
+
+interface TestServerAddress {
+  endpoint: string
+  accessKeyId: string
+  secretAccessKey: string
+}
+
+/** The environment of the smoke script (test/fixtures/package-smoke.mjs): the test server, a prefix of its own. */
+export function smokeEnv(server: TestServerAddress, prefix: string): Record<string, string> {
+  return {
+    S3_ENDPOINT: server.endpoint,
+    AWS_ACCESS_KEY_ID: server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SMOKE_PREFIX: prefix,
+  }
+}
+
+/** What the smoke script prints when the native backend did all of it on `arch`. */
+export function nativeSmokeResult(arch: string): object {
+  return {
+    backends: ['native', 'native'],
+    arch,
+    size: 12 * 1024 * 1024 + 17,
+    sameBytes: true,
+    names: ['large.bin', 'small.bin'],
+    gone: true,
+  }
 }
 
 export function removeScratch(dir: string): void {
