@@ -50,6 +50,17 @@ test('a worker terminated mid-transfer shuts down promptly and leaves the others
   expect(await again.exit).toBe(0)
 })
 
+test('terminating workers with reads in flight never takes the process down', async () => {
+  const job = { env: testEnv(), prefix: uniquePrefix('terminate'), rounds: 40 }
+  const child = await promisify(execFile)(process.execPath, [path.join(path.dirname(script), 'terminate-workers.mjs')], {
+    env: { ...process.env, S3FS_TEST_JOB: JSON.stringify(job) },
+    timeout: 120_000,
+  }).catch((error: { code?: number; signal?: string; stderr?: string }) => {
+    throw new Error(`the process died (${error.signal ?? `exit code ${error.code}`}): ${error.stderr?.slice(-2000)}`)
+  })
+  expect(JSON.parse(child.stdout.trim())).toEqual({ survived: 40 })
+}, 150_000)
+
 test('a process that never closes its filesystem exits as soon as its work is done', async () => {
   const job = { env: testEnv(), prefix: `${uniquePrefix('exit')}/x`, mode: 'no-close' }
   const started = Date.now()
