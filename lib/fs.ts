@@ -11,6 +11,7 @@ import { glob } from './glob.js'
 import { JsBackend } from './js/backend.js'
 import { limitBackend, Limiter } from './limiter.js'
 import { NativeBackend } from './native.js'
+import { checkReadArguments } from './read-arguments.js'
 import { ReadHandle } from './read-handle.js'
 import { readStream, type ReadStreamOptions, writeStream, type WriteStreamOptions } from './streams.js'
 import { parseObjectUrl, parseS3Url } from './url.js'
@@ -78,14 +79,7 @@ export class S3FileSystem {
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; fewer at the end, 0 past it. */
   async read(url: string, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number> {
     const path = parseObjectUrl(url, 'read')
-    for (const [name, value] of [['offset', offset], ['length', length], ['position', position]] as const) {
-      if (!Number.isSafeInteger(value) || value < 0) {
-        throw new S3FsError('EINVAL', `${name} must be a non-negative integer, got ${value}`, { op: 'read', url })
-      }
-    }
-    if (offset + length > buffer.length) {
-      throw new S3FsError('EINVAL', `offset + length (${offset + length}) exceeds the buffer (${buffer.length})`, { op: 'read', url })
-    }
+    checkReadArguments(buffer, offset, length, position, url)
     return this.#backend.read(path, buffer, offset, length, position, options)
   }
 

@@ -1,5 +1,6 @@
 import type { Backend, CallOptions, FileStat } from './backend.js'
 import { hasCode, S3FsError } from './errors.js'
+import { checkReadArguments } from './read-arguments.js'
 import type { S3Path } from './url.js'
 
 export interface ReadHandleSettings {
@@ -51,9 +52,7 @@ export class ReadHandle {
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`: fewer at the end, 0 past it. */
   async read(buffer: Buffer, offset: number, length: number, position: number, options: CallOptions = {}): Promise<number> {
     if (this.#closed) throw new S3FsError('EBADF', 'the file handle is closed', { op: 'read', url: this.#path.url })
-    if (offset < 0 || length < 0 || position < 0 || offset + length > buffer.length) {
-      throw new S3FsError('EINVAL', 'offset, length and position must lie within the buffer and the file', { op: 'read', url: this.#path.url })
-    }
+    checkReadArguments(buffer, offset, length, position, this.#path.url)
     const size = this.#stat.size
     if (position >= size || length === 0) return 0
     const n = Math.min(length, size - position)

@@ -1,6 +1,8 @@
 #include "napi/engine_wrap.h"
 
+#include <cmath>
 #include <cstdlib>
+#include <string>
 
 #include "fs/download_operation.h"
 #include "fs/list_page_operation.h"
@@ -32,6 +34,17 @@ Napi::Error TypeError(Napi::Env env, const char* what) { return Napi::TypeError:
 ObjectPath PathArgument(const Napi::CallbackInfo& info, size_t at) {
   if (!info[at].IsString() || !info[at + 1].IsString()) throw TypeError(info.Env(), "bucket and key must be strings");
   return ObjectPath{info[at].As<Napi::String>().Utf8Value(), info[at + 1].As<Napi::String>().Utf8Value()};
+}
+
+// A byte count or offset from JS: anything but a non-negative integer JS can represent exactly
+// (NaN, fractions, infinities, negatives) is refused here, before it can become a pointer.
+uint64_t ByteCountArgument(const Napi::CallbackInfo& info, size_t at, const char* name) {
+  constexpr double kMaxSafeInteger = 9007199254740991.0;
+  const double value = info[at].IsNumber() ? info[at].As<Napi::Number>().DoubleValue() : -1.0;
+  if (!std::isfinite(value) || value < 0 || value > kMaxSafeInteger || std::floor(value) != value) {
+    throw Napi::RangeError::New(info.Env(), std::string(name) + " must be a non-negative integer");
+  }
+  return static_cast<uint64_t>(value);
 }
 
 uint64_t IdArgument(const Napi::CallbackInfo& info) {
@@ -204,16 +217,16 @@ Napi::Value EngineWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[3].IsBuffer()) throw TypeError(env, "buffer must be a Buffer");
   auto buffer = info[3].As<Napi::Buffer<uint8_t>>();
-  const double offset = info[4].As<Napi::Number>().DoubleValue();
-  const double length = info[5].As<Napi::Number>().DoubleValue();
-  const double position = info[6].As<Napi::Number>().DoubleValue();
-  if (offset < 0 || length < 0 || position < 0 || offset + length > static_cast<double>(buffer.Length())) {
+  const uint64_t offset = ByteCountArgument(info, 4, "offset");
+  const uint64_t length = ByteCountArgument(info, 5, "length");
+  const uint64_t position = ByteCountArgument(info, 6, "position");
+  if (offset > buffer.Length() || length > buffer.Length() - offset) {
     throw Napi::RangeError::New(env, "offset and length must lie within the buffer");
   }
   std::string if_match = info[7].IsString() ? info[7].As<Napi::String>().Utf8Value() : std::string();
   auto operation = std::make_shared<ReadRangeOperation>(
-      *engine_, PathArgument(info, 1), buffer.Data() + static_cast<size_t>(offset), static_cast<size_t>(length),
-      static_cast<uint64_t>(position), std::move(if_match));
+      *engine_, PathArgument(info, 1), buffer.Data() + offset, static_cast<size_t>(length), position,
+      std::move(if_match));
   ReadRangeOperation* read = operation.get();
   std::vector<Napi::Reference<Napi::Value>> keep_alive;
   keep_alive.push_back(Napi::Persistent(info[3]));
@@ -304,9 +317,9 @@ Napi::Value EngineWrap::Download(const Napi::CallbackInfo& info) {
 
 Napi::Value EngineWrap::Upload(const Napi::CallbackInfo& info) {
   // (id, bucket, key, localPath, size)
-  if (!info[3].IsString() || !info[4].IsNumber()) throw TypeError(info.Env(), "upload expects a local path and its size");
+  if (!info[3].IsString()) throw TypeError(info.Env(), "upload expects a local path and its size");
   auto operation = std::make_shared<WriteFileOperation>(*engine_, PathArgument(info, 1), info[3].As<Napi::String>().Utf8Value(),
-                                                        static_cast<size_t>(info[4].As<Napi::Number>().DoubleValue()));
+                                                        static_cast<size_t>(ByteCountArgument(info, 4, "size")));
   WriteFileOperation* upload = operation.get();
   return Launch(info, std::move(operation), {}, [upload](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);

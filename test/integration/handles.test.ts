@@ -60,6 +60,22 @@ describe('read handle', () => {
     await expect(handle.read(Buffer.alloc(1), 0, 1, 0)).rejects.toMatchObject({ code: 'EBADF' })
   })
 
+  test('NaN, fractions, infinities and negatives as offset, length or position are refused, never read', async () => {
+    const key = `${uniquePrefix('rh')}/numbers`
+    await fs.writeFile(url(key), randomData(4096))
+    const handle = await fs.open(url(key))
+    const bad = [NaN, -1, 1.5, Infinity, -Infinity, 2 ** 53]
+    for (const value of bad) {
+      const cases: Array<[number, number, number]> = [[value, 1, 1], [0, value, 1], [0, 1, value]]
+      for (const [offset, length, position] of cases) {
+        await expect(handle.read(Buffer.alloc(16), offset, length, position)).rejects.toMatchObject({ code: 'EINVAL' })
+        await expect(fs.read(url(key), Buffer.alloc(16), offset, length, position)).rejects.toMatchObject({ code: 'EINVAL' })
+      }
+    }
+    expect(await handle.read(Buffer.alloc(16), 0, 16, 0)).toBe(16)
+    await handle.close()
+  })
+
   test('is pinned to the version seen at open: an overwrite between reads gives ESTALE', async () => {
     const key = `${uniquePrefix('rh')}/pinned`
     await fs.writeFile(url(key), randomData(2 * MiB))
