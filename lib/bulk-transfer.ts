@@ -4,7 +4,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { Backend, CallOptions } from './backend.js'
-import { hasCode, S3FsError } from './errors.js'
+import { hasCode, outOfRange, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
 import { childPath, directoryPrefix } from './paths.js'
@@ -102,6 +102,14 @@ async function runJobs(jobs: Job[], options: TransferOptions, transfer: (job: Jo
 }
 
 /** Every object under a prefix into a local directory, in parallel, skipping files already there. */
+/** Checked before any request: a concurrency below one would never start a transfer. */
+export function checkTransferOptions(options: TransferOptions): void {
+  const { concurrency } = options
+  if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
+    throw outOfRange('concurrency', 'an integer >= 1', concurrency)
+  }
+}
+
 export async function downloadTree(backend: Backend, prefix: S3Path, localDir: string, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
   const base = directoryPrefix(prefix.key)
   const objects = (await listObjects(backend, childPath(prefix.bucket, base), options)).filter((o) => !o.key.endsWith('/'))

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -107,6 +108,20 @@ function invalid(what: string): S3FsError {
   return new S3FsError('EINVAL', what, { op: 'configure', url: '' })
 }
 
+/** The CA file an https endpoint is to trust; one that cannot be read is refused here, naming where it was set. */
+function readableCaFile(useHttps: boolean, option: string | undefined, env: NodeJS.ProcessEnv): string {
+  const [source, file] =
+    option !== undefined ? ['the caFile option', option] : env.S3_CA_FILE ? ['S3_CA_FILE', env.S3_CA_FILE] : ['AWS_CA_BUNDLE', env.AWS_CA_BUNDLE ?? '']
+  if (!useHttps || file === '') return file
+  try {
+    accessSync(file, constants.R_OK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'EACCES' : 'ENOENT'
+    throw new S3FsError(code, `${source} names ${file}, which cannot be read`, { op: 'configure', url: '', cause: error })
+  }
+  return file
+}
+
 function flag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase())
@@ -180,7 +195,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     endpointPort: endpoint?.port ?? 0,
     useHttps,
     verifySsl: options.verifySsl ?? flag(env.S3_VERIFY_SSL) ?? true,
-    caFile: options.caFile ?? (env.S3_CA_FILE || env.AWS_CA_BUNDLE || ''),
+    caFile: readableCaFile(useHttps, options.caFile, env),
     connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1) ?? 3000,
     requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1) ?? 0,
     partSize,

@@ -114,3 +114,9 @@ export function isFailureStatus(value: unknown): value is FailureStatus {
     !(value instanceof Error)
   )
 }
+
+/** A number argument outside its range, as node:fs reports one: a RangeError with code ERR_OUT_OF_RANGE. */
+export function outOfRange(name: string, range: string, received: unknown): RangeError & { code: 'ERR_OUT_OF_RANGE' } {
+  const error = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(received)}`)
+  return Object.assign(error, { code: 'ERR_OUT_OF_RANGE' as const })
+}

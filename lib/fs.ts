@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream'
 
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
 import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
-import { downloadTree, type TransferOptions, type TransferSummary, uploadTree } from './bulk-transfer.js'
+import { checkTransferOptions, downloadTree, type TransferOptions, type TransferSummary, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, rename } from './copy.js'
 import { mkdir, type MkdirOptions, removeTree, rmdir } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
@@ -48,6 +48,8 @@ export class S3FileSystem {
   readonly #config: ResolvedConfig
 
   constructor(options: S3FileSystemOptions = {}) {
+    // Every method takes null options as the defaults, as node:fs does.
+    options ??= {}
     this.#config = resolveConfig(options)
     this.#backend = limitBackend(selectBackend(this.#config), new Limiter(this.#config.maxInFlight))
   }
@@ -58,11 +60,13 @@ export class S3FileSystem {
   }
 
   async stat(url: string, options?: CallOptions): Promise<Stats> {
+    options ??= {}
     const st = await this.#backend.stat(parseS3Url(url, 'stat'), options)
     return { ...st, isFile: () => !st.isDirectory }
   }
 
   async exists(url: string, options?: CallOptions): Promise<boolean> {
+    options ??= {}
     try {
       await this.#backend.stat(parseS3Url(url, 'exists'), options)
       return true
@@ -73,11 +77,13 @@ export class S3FileSystem {
   }
 
   async readFile(url: string, options?: CallOptions): Promise<Buffer> {
+    options ??= {}
     return this.#backend.readFile(parseObjectUrl(url, 'readFile'), options)
   }
 
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; fewer at the end, 0 past it. */
   async read(url: string, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number> {
+    options ??= {}
     const path = parseObjectUrl(url, 'read')
     checkReadArguments(buffer, offset, length, position, url)
     return this.#backend.read(path, buffer, offset, length, position, options)
@@ -85,12 +91,14 @@ export class S3FileSystem {
 
   /** A single PUT below the part size, a multipart upload above it; a failed upload leaves nothing. */
   async writeFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
+    options ??= {}
     const path = parseObjectUrl(url, 'writeFile')
     await this.#backend.writeFile(path, toBytes(data, 'writeFile', url), options)
   }
 
   /** Appends without re-uploading what is there when it is 5 MiB or more (server-side copy). */
   async appendFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
+    options ??= {}
     const path = parseObjectUrl(url, 'appendFile')
     await appendFile(this.#backend, path, toBytes(data, 'appendFile', url), this.#config.partSize, options)
   }
@@ -101,6 +109,8 @@ export class S3FileSystem {
    * object under it, in parallel, skipping local files whose size and ETag already match.
    */
   async download(url: string, localPath: string, options?: TransferOptions): Promise<TransferSummary> {
+    options ??= {}
+    checkTransferOptions(options)
     const path = parseS3Url(url, 'download')
     if (path.key === '' || path.key.endsWith('/') || (await this.#backend.stat(path, options)).isDirectory) {
       return downloadTree(this.#backend, path, localPath, this.#config.partSize, options)
@@ -114,6 +124,8 @@ export class S3FileSystem {
    * directory uploads every file under it, in parallel, skipping objects whose size and ETag match.
    */
   async upload(localPath: string, url: string, options?: TransferOptions): Promise<TransferSummary> {
+    options ??= {}
+    checkTransferOptions(options)
     let st
     try {
       st = await fsStat(localPath)
@@ -130,6 +142,7 @@ export class S3FileSystem {
   readdir(url: string, options: ReaddirOptions & { withFileTypes: true }): Promise<Dirent[]>
   readdir(url: string, options?: ReaddirOptions): Promise<string[]>
   async readdir(url: string, options: ReaddirOptions = {}): Promise<string[] | Dirent[]> {
+    options ??= {}
     const entries = await this.#backend.readdir(parseS3Url(url, 'readdir'), options)
     if (!options.withFileTypes) return entries.map((entry: DirEntry) => entry.name)
     return entries.map(({ name, isDirectory }) => ({ name, isDirectory: () => isDirectory, isFile: () => !isDirectory }))
@@ -137,16 +150,19 @@ export class S3FileSystem {
 
   /** TensorFlow's CreateDir: a `dir/` marker. */
   async mkdir(url: string, options?: MkdirOptions): Promise<void> {
+    options ??= {}
     await mkdir(this.#backend, parseS3Url(url, 'mkdir'), options)
   }
 
   /** Removes an empty directory; ENOTEMPTY when anything is under it. */
   async rmdir(url: string, options?: CallOptions): Promise<void> {
+    options ??= {}
     await rmdir(this.#backend, parseS3Url(url, 'rmdir'), options)
   }
 
   /** Removes an object; with `recursive`, everything under the path too (per-key failures on the error's `failures`). */
   async rm(url: string, options: RmOptions = {}): Promise<void> {
+    options ??= {}
     try {
       if (options.recursive) await removeTree(this.#backend, parseS3Url(url, 'rm'), options)
       else await this.#backend.rm(parseObjectUrl(url, 'rm'), options)
@@ -158,16 +174,19 @@ export class S3FileSystem {
 
   /** TensorFlow's GetMatchingPaths: `*`, `?`, `[...]` within a segment, `**` across segments. */
   async glob(pattern: string, options?: CallOptions): Promise<string[]> {
+    options ??= {}
     return glob(this.#backend, parseS3Url(pattern, 'glob'), options)
   }
 
   /** Server-side copy; multipart (parallel UploadPartCopy) above `multipartCopyThreshold`. */
   async copyFile(source: string, target: string, options?: CallOptions): Promise<void> {
+    options ??= {}
     await copyObject(this.#backend, parseObjectUrl(source, 'copyFile'), parseObjectUrl(target, 'copyFile'), this.#config, options)
   }
 
   /** Copy then delete, for a file or a whole directory. Not atomic: a failure reports which keys moved. */
   async rename(source: string, target: string, options?: CallOptions): Promise<void> {
+    options ??= {}
     const from = parseS3Url(source, 'rename')
     const to = parseS3Url(target, 'rename')
     if (to.key === '') throw new S3FsError('EINVAL', 'the target names a bucket root', { op: 'rename', url: target })
@@ -178,6 +197,7 @@ export class S3FileSystem {
   open(url: string, flags?: 'r', options?: CallOptions): Promise<ReadHandle>
   open(url: string, flags: 'w', options?: CallOptions): Promise<WriteHandle>
   async open(url: string, flags: 'r' | 'w' = 'r', options?: CallOptions): Promise<ReadHandle | WriteHandle> {
+    options ??= {}
     const path = parseObjectUrl(url, 'open')
     if (flags === 'r') return ReadHandle.open(this.#backend, path, this.#config, options)
     if (flags === 'w') return new WriteHandle(this.#backend, path, this.#config)
@@ -185,11 +205,13 @@ export class S3FileSystem {
   }
 
   createReadStream(url: string, options?: ReadStreamOptions): Readable {
+    options ??= {}
     const path = parseObjectUrl(url, 'createReadStream')
     return readStream(() => ReadHandle.open(this.#backend, path, this.#config, options), options)
   }
 
   createWriteStream(url: string, options?: WriteStreamOptions): Writable {
+    options ??= {}
     return writeStream(new WriteHandle(this.#backend, parseObjectUrl(url, 'createWriteStream'), this.#config), options)
   }
 

@@ -1,5 +1,5 @@
 import type { Backend, CallOptions } from './backend.js'
-import { hasCode } from './errors.js'
+import { hasCode, S3FsError } from './errors.js'
 import { listAll } from './listing.js'
 import { childPath } from './paths.js'
 import type { S3Path } from './url.js'
@@ -55,12 +55,22 @@ function literalHead(segment: string): string {
   return at === -1 ? segment : segment.slice(0, at)
 }
 
+/** A pattern that cannot compile (a reversed range such as `[z-a]`) is the caller's error, found before any request. */
+function checkPattern(path: S3Path): void {
+  try {
+    globToRegExp(path.key)
+  } catch (error) {
+    throw new S3FsError('EINVAL', `invalid glob pattern (${(error as Error).message})`, { op: 'glob', url: path.url, cause: error })
+  }
+}
+
 /**
  * TensorFlow's GetMatchingPaths. Lists only under the longest literal prefix, one level at a time
  * (each level's directories in parallel, each listing narrowed by the segment's literal head), and
  * recursively only below a `**`. Returns matching files and directories as sorted URLs.
  */
 export async function glob(backend: Backend, path: S3Path, options: CallOptions = {}): Promise<string[]> {
+  checkPattern(path)
   const segments = path.key.split('/')
   const matches = new Set<string>()
   const toUrl = (key: string): string => `s3://${path.bucket}/${key}`

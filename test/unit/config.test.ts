@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
 import { describe, expect, test } from 'vitest'
 
 import { parseEndpoint, resolveConfig } from '../../lib/config.js'
@@ -41,7 +45,20 @@ describe('resolveConfig reads the environment as TensorFlow does', () => {
     })
     expect(c).toMatchObject({ endpointHost: 'minio.local', endpointPort: 9000, useHttps: false, verifySsl: false, caFile: '/ca.pem', connectTimeoutMs: 500, requestTimeoutMs: 2000 })
     expect(resolveConfig({ env: { S3_ENDPOINT: 'https://s3.example.com', S3_USE_HTTPS: '0' } })).toMatchObject({ endpointHost: 's3.example.com', endpointPort: 0, useHttps: true })
-    expect(resolveConfig({ env: { S3_CA_FILE: '/a.pem', AWS_CA_BUNDLE: '/b.pem' } }).caFile).toBe('/a.pem')
+    const dir = mkdtempSync(path.join(os.tmpdir(), 's3fs-ca-'))
+    const [a, b] = ['a.pem', 'b.pem'].map((name) => path.join(dir, name))
+    for (const file of [a!, b!]) writeFileSync(file, '')
+    expect(resolveConfig({ env: { S3_CA_FILE: a, AWS_CA_BUNDLE: b } }).caFile).toBe(a)
+    expect(resolveConfig({ env: { AWS_CA_BUNDLE: b } }).caFile).toBe(b)
+    rmSync(dir, { recursive: true })
+  })
+
+  test('a CA file that cannot be read is refused for https, naming where it was set', () => {
+    expect(() => resolveConfig({ env: { S3_CA_FILE: '/nonexistent/ca.pem' } })).toThrow(/ENOENT: S3_CA_FILE names \/nonexistent\/ca.pem, which cannot be read/)
+    expect(() => resolveConfig({ env: { AWS_CA_BUNDLE: '/nonexistent/ca.pem' } })).toThrow(/AWS_CA_BUNDLE names/)
+    expect(() => resolveConfig({ caFile: '/nonexistent/ca.pem', env: {} })).toThrow(/the caFile option names/)
+    // Over plain http no certificate is checked, so the setting is not either.
+    expect(resolveConfig({ env: { S3_USE_HTTPS: '0', S3_CA_FILE: '/nonexistent/ca.pem' } }).caFile).toBe('/nonexistent/ca.pem')
   })
 
   test('credentials from the environment, profile and instance-role switches', () => {
