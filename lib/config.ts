@@ -60,7 +60,7 @@ export interface S3FileSystemOptions {
   copyPartSize?: number
   /** Parts or objects copied at once; default 16. */
   copyConcurrency?: number
-  /** AWS_LOG_LEVEL: off, fatal, error, warn, info (or 0-4); default off. */
+  /** AWS_LOG_LEVEL: off, fatal, error, warn, info, debug, trace (or 0-6), capped at info; default off. */
   logLevel?: string | number
   /** Read this instead of process.env. */
   env?: Readonly<Record<string, string | undefined>>
@@ -102,7 +102,9 @@ export interface ResolvedConfig {
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024
-const LOG_LEVELS = ['off', 'fatal', 'error', 'warn', 'info']
+/** The CRT's levels by name; debug and trace are accepted and capped at info (what is above it logs request details). */
+const LOG_LEVELS = ['off', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']
+const HIGHEST_LOG_LEVEL = LOG_LEVELS.indexOf('info')
 
 function invalid(what: string): S3FsError {
   return new S3FsError('EINVAL', what, { op: 'configure', url: '' })
@@ -137,9 +139,9 @@ function integer(value: number | string | undefined, name: string, min: number):
 function logLevel(value: string | number | undefined): number {
   if (value === undefined || value === '') return 0
   const byName = LOG_LEVELS.indexOf(String(value).toLowerCase())
-  if (byName !== -1) return byName
+  if (byName !== -1) return Math.min(byName, HIGHEST_LOG_LEVEL)
   const n = Number(value)
-  if (Number.isInteger(n) && n >= 0) return Math.min(n, LOG_LEVELS.length - 1)
+  if (Number.isInteger(n) && n >= 0) return Math.min(n, HIGHEST_LOG_LEVEL)
   throw invalid(`AWS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${value}`)
 }
 

@@ -1,5 +1,7 @@
 #include "engine/crt_library.h"
 
+#include "engine/redacting_logger.h"
+
 #include <aws/common/logging.h>
 #include <aws/common/thread.h>
 #include <aws/s3/s3.h>
@@ -15,8 +17,7 @@ namespace {
 std::mutex g_mutex;
 int g_users = 0;
 bool g_legacy_provider_registered = false;
-aws_logger g_logger;
-bool g_logger_installed = false;
+RedactingLogger g_logger;
 
 // s2n, as Debian builds it, loads OpenSSL's "legacy" provider at init. The addon links its own
 // private libcrypto, which has no provider modules on disk, so the load would abort s2n_init. An
@@ -29,7 +30,7 @@ int EmptyLegacyProviderInit(const OSSL_CORE_HANDLE*, const OSSL_DISPATCH*, const
   return 1;
 }
 
-// Above INFO the CRT logs request details; secrets must never reach a log, so INFO is the ceiling.
+// Above INFO the CRT logs request and response details, bodies among them; INFO is the ceiling.
 aws_log_level ClampLogLevel(int level) {
   if (level <= 0) return AWS_LL_NONE;
   if (level >= AWS_LL_INFO) return AWS_LL_INFO;
@@ -47,26 +48,14 @@ void AcquireCrtLibrary(int log_level) {
   }
   aws_allocator* allocator = aws_default_allocator();
   aws_s3_library_init(allocator);
-  if (log_level > 0) {
-    aws_logger_standard_options options{};
-    options.level = ClampLogLevel(log_level);
-    options.file = stderr;
-    if (aws_logger_init_standard(&g_logger, allocator, &options) == AWS_OP_SUCCESS) {
-      aws_logger_set(&g_logger);
-      g_logger_installed = true;
-    }
-  }
+  if (log_level > 0) g_logger.Install(allocator, ClampLogLevel(log_level));
 }
 
 void ReleaseCrtLibrary() {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (--g_users > 0) return;
   aws_thread_join_all_managed();
-  if (g_logger_installed) {
-    aws_logger_set(nullptr);
-    aws_logger_clean_up(&g_logger);
-    g_logger_installed = false;
-  }
+  g_logger.Uninstall();
   aws_s3_library_clean_up();
 }
 

@@ -86,6 +86,8 @@ describe('resolveConfig reads the environment as TensorFlow does', () => {
   test('AWS_LOG_LEVEL by name or number, capped at info', () => {
     expect(resolveConfig({ env: { AWS_LOG_LEVEL: 'warn' } }).logLevel).toBe(3)
     expect(resolveConfig({ env: { AWS_LOG_LEVEL: '6' } }).logLevel).toBe(4)
+    expect(resolveConfig({ env: { AWS_LOG_LEVEL: 'debug' } }).logLevel).toBe(4)
+    expect(resolveConfig({ env: { AWS_LOG_LEVEL: 'TRACE' } }).logLevel).toBe(4)
   })
 })
 
