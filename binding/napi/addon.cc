@@ -1,17 +1,24 @@
-#include <napi.h>
+#include "napi/addon.h"
 
+#include "engine/crt_library.h"
 #include "napi/engine_wrap.h"
 
 namespace s3fs::napi {
 
-// Context-aware: every environment (the main thread, each worker) gets its own Engine class and,
-// through it, its own CRT objects.
-class Addon : public Napi::Addon<Addon> {
- public:
-  Addon(Napi::Env env, Napi::Object exports) {
-    DefineAddon(exports, {InstanceValue("Engine", EngineWrap::DefineClass(env), napi_enumerable)});
-  }
-};
+Addon::Addon(Napi::Env env, Napi::Object exports) {
+  DefineAddon(exports, {InstanceValue("Engine", EngineWrap::DefineClass(env), napi_enumerable)});
+}
+
+Addon::~Addon() {
+  if (keeps_crt_library_) engine::ReleaseCrtLibrary();
+}
+
+void Addon::KeepCrtLibrary(Napi::Env env, int log_level) {
+  Addon* addon = env.GetInstanceData<Addon>();
+  if (addon == nullptr || addon->keeps_crt_library_) return;
+  engine::AcquireCrtLibrary(log_level);
+  addon->keeps_crt_library_ = true;
+}
 
 }  // namespace s3fs::napi
 
