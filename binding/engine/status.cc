@@ -68,6 +68,7 @@ Status StatusFromHttp(int http_status, const std::string& error_body) {
   std::string server_message = XmlFirstText(error_body, "Message");
   s.code = CodeForS3Error(s.s3_code, http_status);
   s.message = "HTTP " + std::to_string(http_status);
+
   if (!s.s3_code.empty()) s.message += " " + s.s3_code;
   if (!server_message.empty()) s.message += ": " + server_message;
   return s;
@@ -104,6 +105,8 @@ Status StatusFromCrtError(int crt_error) {
     case AWS_IO_SOCKET_NETWORK_DOWN:
     case AWS_IO_SOCKET_NO_ROUTE_TO_HOST:
       return Status::Error("ENETUNREACH", "network unreachable: " + detail);
+    case AWS_ERROR_HTTP_PROTOCOL_ERROR:
+      return Status::Error("EPROTO", "the server's answer is not the HTTP expected (is the endpoint's scheme, or S3_USE_HTTPS, right?): " + detail);
     case AWS_ERROR_S3_CANCELED:
       return Status::Error("ABORT_ERR", "the operation was aborted");
     case AWS_AUTH_SIGNING_NO_CREDENTIALS:

@@ -1,5 +1,6 @@
 #include "ops/operation.h"
 
+#include <aws/http/http.h>
 #include <aws/s3/s3.h>
 
 #include "engine/engine.h"
@@ -9,6 +10,17 @@ namespace s3fs {
 engine::Status StatusOf(const S3Response& response) {
   if (response.crt_error == 0 || response.crt_error == AWS_ERROR_S3_INVALID_RESPONSE_STATUS) {
     if (response.http_status >= 200 && response.http_status < 300) return engine::Status::Ok();
+    // A request that ended with no status line understood: the server does not speak the HTTP the
+    // endpoint was configured for (plain http to a TLS port, for one).
+    if (response.http_status == 0) return engine::StatusFromCrtError(AWS_ERROR_HTTP_PROTOCOL_ERROR);
+    // S3 (and the servers that speak it) names every response with a request id; a 400 without one
+    // comes from a server that does not speak S3 as configured (plain http to a TLS port, say).
+    if (response.http_status == 400 && response.Header("x-amz-request-id").empty()) {
+      engine::Status status = engine::StatusFromHttp(response.http_status, response.error_body);
+      status.code = "EPROTO";
+      status.message = "the server's answer is not S3's (is the endpoint's scheme, or S3_USE_HTTPS, right?): " + status.message;
+      return status;
+    }
     return engine::StatusFromHttp(response.http_status, response.error_body);
   }
   return engine::StatusFromCrtError(response.crt_error);

@@ -178,8 +178,6 @@ void PooledCall::OnRetryReady(aws_retry_token*, int error_code, void* user_data)
 }
 
 void PooledCall::Finish(int error_code) {
-  // A response that arrived keeps its status and body; otherwise the CRT error tells.
-  if (error_code == AWS_ERROR_S3_INVALID_RESPONSE_STATUS && response_.http_status == 0) error_code = AWS_ERROR_UNKNOWN;
   response_.crt_error = error_code;
   message_.reset();
   Complete();

@@ -4,7 +4,7 @@ interface SdkError {
   name?: string
   code?: string
   message?: string
-  $metadata?: { httpStatusCode?: number }
+  $metadata?: { httpStatusCode?: number; requestId?: string }
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -42,6 +42,12 @@ export function errorFromSdk(error: unknown, op: string, url: string, credential
     // The SDK names a reset connection TimeoutError (it retries both); the socket's code tells which.
     const code = (e.code && NETWORK_CODES[e.code]) ?? (e.name === 'TimeoutError' ? 'ETIMEDOUT' : 'EIO')
     return new S3FsError(code, `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`, { op, url })
+  }
+  if (status === 400 && e.$metadata?.requestId === undefined) {
+    // S3 (and the servers that speak it) names every response with a request id; a 400 without one
+    // comes from a server that does not speak S3 as configured (plain http to a TLS port, say).
+    const detail = "the server's answer is not S3's (is the endpoint's scheme, or S3_USE_HTTPS, right?): HTTP 400"
+    return new S3FsError('EPROTO', detail, { op, url, httpStatus: status })
   }
   const s3Code = e.name !== undefined && !STATUS_NAMES.has(e.name) ? e.name : undefined
   if (status === 412) {

@@ -30,6 +30,23 @@ test('a directory upload to an endpoint where nothing listens: ECONNREFUSED', as
   expect(error).toMatchObject({ code: 'ECONNREFUSED' })
 })
 
+test('plain http to a TLS port: EPROTO naming the URL, for single requests and transfers alike', async () => {
+  const mismatched = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: `127.0.0.1:${tls.port}`, S3_USE_HTTPS: '0' }), maxRetries: 1 })
+  const operations: Array<[string, () => Promise<unknown>]> = [
+    [url('x'), () => mismatched.stat(url('x'))],
+    [url('x'), () => mismatched.readFile(url('x'))],
+    [url('y'), () => mismatched.writeFile(url('y'), 'x')],
+    [url('d'), () => mismatched.readdir(url('d'))],
+  ]
+  for (const [target, operation] of operations) {
+    const error = await operation().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(S3FsError)
+    expect(error).toMatchObject({ code: 'EPROTO' })
+    expect((error as Error).message).toContain(target)
+  }
+  mismatched.close()
+})
+
 test('an https endpoint with a CA file that does not exist: an S3FsError from the constructor naming the variable and the path', () => {
   const missing = path.join(local, 'no-such-ca.pem')
   const construct = () => new S3FileSystem({ env: testEnv({ S3_ENDPOINT: tls.endpoint, S3_CA_FILE: missing }) })
