@@ -1,0 +1,172 @@
+#include "tf_plugin/environment_config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+namespace s3fs::tensorflow_plugin {
+
+namespace {
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// Unset is "no opinion"; 0, false, no and off are false; anything else is true.
+int Flag(const char* name) {
+  std::string value = Lower(Env(name));
+  if (value.empty()) return -1;
+  return value == "0" || value == "false" || value == "no" || value == "off" ? 0 : 1;
+}
+
+bool Integer(const char* name, uint64_t min, uint64_t& out, engine::Status& error) {
+  std::string value = Env(name);
+  if (value.empty()) return true;
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || !std::isdigit(static_cast<unsigned char>(value[0])) || n < min) {
+    error = engine::Status::Error("EINVAL", std::string(name) + " must be an integer of at least " +
+                                                std::to_string(min) + ", got " + value);
+    return false;
+  }
+  out = n;
+  return true;
+}
+
+// host[:port] or http(s)://host[:port]; -1 for https when the scheme does not say.
+bool ParseEndpoint(const std::string& text, engine::Config& config, int& https, engine::Status& error) {
+  std::string rest = text;
+  https = -1;
+  size_t scheme_end = rest.find("://");
+  if (scheme_end != std::string::npos) {
+    std::string scheme = Lower(rest.substr(0, scheme_end));
+    if (scheme != "http" && scheme != "https") {
+      error = engine::Status::Error("EINVAL", "S3_ENDPOINT scheme must be http or https: " + text);
+      return false;
+    }
+    https = scheme == "https" ? 1 : 0;
+    rest = rest.substr(scheme_end + 3);
+  }
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.empty() || rest.find('/') != std::string::npos) {
+    error = engine::Status::Error("EINVAL", "S3_ENDPOINT must be host:port or a URL without a path: " + text);
+    return false;
+  }
+  size_t colon = rest.rfind(':');
+  bool bracketed = rest.front() == '[';
+  if (colon != std::string::npos && (!bracketed || rest[colon - 1] == ']')) {
+    std::string port = rest.substr(colon + 1);
+    char* end = nullptr;
+    long n = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || n <= 0 || n > 65535) {
+      error = engine::Status::Error("EINVAL", "S3_ENDPOINT has an invalid port: " + text);
+      return false;
+    }
+    config.endpoint_port = static_cast<uint16_t>(n);
+    rest = rest.substr(0, colon);
+  }
+  if (bracketed && rest.size() > 2 && rest.back() == ']') rest = rest.substr(1, rest.size() - 2);
+  config.endpoint_host = rest;
+  return true;
+}
+
+int LogLevel(engine::Status& error) {
+  static const char* kNames[] = {"off", "fatal", "error", "warn", "info", "debug", "trace"};
+  constexpr int kHighest = 4;
+  std::string value = Lower(Env("AWS_LOG_LEVEL"));
+  if (value.empty()) return 0;
+  for (int i = 0; i < 7; i++) {
+    if (value == kNames[i]) return std::min(i, kHighest);
+  }
+  char* end = nullptr;
+  long n = std::strtol(value.c_str(), &end, 10);
+  if (*end == '\0' && n >= 0) return std::min<int>(static_cast<int>(n), kHighest);
+  error = engine::Status::Error("EINVAL", "AWS_LOG_LEVEL must be off, fatal, error, warn, info, debug or trace, got " + value);
+  return 0;
+}
+
+}  // namespace
+
+engine::Config ConfigFromEnvironment(engine::Status& error) {
+  engine::Config config;
+  error = engine::Status::Ok();
+  std::string region = Env("AWS_REGION");
+  if (region.empty()) region = Env("S3_REGION");
+  if (!region.empty()) config.region = region;
+
+  int endpoint_https = -1;
+  std::string endpoint = Env("S3_ENDPOINT");
+  if (!endpoint.empty() && !ParseEndpoint(endpoint, config, endpoint_https, error)) return config;
+  int use_https = Flag("S3_USE_HTTPS");
+  config.use_https = endpoint_https != -1 ? endpoint_https == 1 : use_https != 0;
+  config.verify_ssl = Flag("S3_VERIFY_SSL") != 0;
+
+  std::string ca_source = "S3_CA_FILE";
+  config.ca_file = Env("S3_CA_FILE");
+  if (config.ca_file.empty()) {
+    ca_source = "AWS_CA_BUNDLE";
+    config.ca_file = Env("AWS_CA_BUNDLE");
+  }
+  if (config.use_https && !config.ca_file.empty() && access(config.ca_file.c_str(), R_OK) != 0) {
+    error = engine::Status::Error(errno == EACCES ? "EACCES" : "ENOENT",
+                                  ca_source + " names " + config.ca_file + ", which cannot be read");
+    return config;
+  }
+
+  uint64_t n = 0;
+  n = config.connect_timeout_ms;
+  if (!Integer("S3_CONNECT_TIMEOUT_MSEC", 1, n, error)) return config;
+  config.connect_timeout_ms = static_cast<uint32_t>(n);
+  n = 0;
+  if (!Integer("S3_REQUEST_TIMEOUT_MSEC", 1, n, error)) return config;
+  config.request_timeout_ms = static_cast<uint32_t>(n);
+  n = config.part_size;
+  if (!Integer("S3FS_PART_SIZE", 5 * 1024 * 1024, n, error)) return config;
+  config.part_size = n;
+  n = 16;
+  if (!Integer("S3FS_MAX_CONNECTIONS", 1, n, error)) return config;
+  config.max_connections = static_cast<uint32_t>(n);
+  n = config.parts_in_flight;
+  if (!Integer("S3FS_PARTS_IN_FLIGHT", 1, n, error)) return config;
+  config.parts_in_flight = static_cast<uint32_t>(n);
+  n = config.pool_connections;
+  if (!Integer("S3FS_POOL_CONNECTIONS", 1, n, error)) return config;
+  config.pool_connections = n;
+  n = std::max(1u, std::thread::hardware_concurrency());
+  if (!Integer("S3FS_IO_THREADS", 1, n, error)) return config;
+  config.event_loop_threads = static_cast<uint16_t>(n);
+  n = 5;
+  if (!Integer("S3FS_MAX_RETRIES", 1, n, error)) return config;
+  config.max_retries = static_cast<uint32_t>(n);
+
+  config.unsigned_requests = Flag("AWS_NO_SIGN_REQUEST") == 1;
+  std::string key_id = Env("AWS_ACCESS_KEY_ID");
+  std::string secret = Env("AWS_SECRET_ACCESS_KEY");
+  if (!key_id.empty() && !secret.empty()) {
+    config.static_credentials = engine::StaticCredentials{key_id, secret, Env("AWS_SESSION_TOKEN")};
+  }
+  std::string home = Env("HOME");
+  config.profile_name = Env("AWS_PROFILE");
+  if (config.profile_name.empty()) config.profile_name = "default";
+  config.credentials_file = Env("AWS_SHARED_CREDENTIALS_FILE");
+  if (config.credentials_file.empty()) config.credentials_file = home + "/.aws/credentials";
+  config.config_file = Env("AWS_CONFIG_FILE");
+  if (config.config_file.empty()) config.config_file = home + "/.aws/config";
+  config.use_instance_metadata = Flag("AWS_EC2_METADATA_DISABLED") != 1;
+  config.log_level = LogLevel(error);
+  return config;
+}
+
+}  // namespace s3fs::tensorflow_plugin

@@ -1,0 +1,284 @@
+#include "tf_plugin/object_requests.h"
+
+#include <aws/cal/hash.h>
+#include <aws/common/byte_buf.h>
+#include <aws/common/encoding.h>
+
+#include <algorithm>
+#include <deque>
+
+#include "fs/request_operation.h"
+#include "ops/uri_encode.h"
+#include "ops/xml.h"
+
+namespace s3fs::tensorflow_plugin {
+
+namespace {
+
+constexpr uint64_t kMaxCopyObject = 5ull * 1024 * 1024 * 1024;
+constexpr uint64_t kCopyPartSize = 512ull * 1024 * 1024;
+constexpr size_t kDeleteBatch = 1000;
+
+std::string CopySource(const ObjectPath& source) { return "/" + source.bucket + "/" + UriEncodePath(source.key); }
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// CopyObject, UploadPartCopy and CompleteMultipartUpload can fail after their 200 status line has
+// been sent: the error then arrives as the body.
+engine::Status ErrorInBody(const S3Response& response) {
+  if (response.body.find("<Error>") == std::string::npos) return engine::Status::Ok();
+  return engine::StatusFromHttp(500, response.body);
+}
+
+std::string ContentMd5(const std::string& body) {
+  aws_allocator* allocator = aws_default_allocator();
+  uint8_t digest[AWS_MD5_LEN];
+  aws_byte_buf digest_buf = aws_byte_buf_from_empty_array(digest, sizeof(digest));
+  aws_byte_cursor input = aws_byte_cursor_from_array(body.data(), body.size());
+  aws_md5_compute(allocator, &input, &digest_buf, 0);
+  char encoded[32] = {};
+  aws_byte_buf encoded_buf = aws_byte_buf_from_empty_array(encoded, sizeof(encoded));
+  aws_byte_cursor digest_cursor = aws_byte_cursor_from_buf(&digest_buf);
+  aws_base64_encode(&digest_cursor, &encoded_buf);
+  return std::string(encoded, encoded_buf.len);
+}
+
+S3Request CopyObjectRequest(const ObjectPath& source, const ObjectPath& target, const std::string& etag) {
+  S3Request request;
+  request.method = "PUT";
+  request.bucket = target.bucket;
+  request.key = target.key;
+  request.headers.emplace_back("x-amz-copy-source", CopySource(source));
+  if (!etag.empty()) request.headers.emplace_back("x-amz-copy-source-if-match", etag);
+  return request;
+}
+
+}  // namespace
+
+engine::Status ListAll(BlockingEngine& engine, const std::string& bucket, const std::string& prefix,
+                       const std::string& delimiter, const std::function<void(const ListPage&)>& visit) {
+  std::string token;
+  while (true) {
+    S3Response response;
+    engine::Status status = engine.Request(ListObjectsRequest(bucket, prefix, delimiter, token, 0), &response);
+    if (!status.ok()) return status;
+    ListPage page = ParseListPage(response.body);
+    visit(page);
+    if (!page.truncated || page.next_token.empty()) return engine::Status::Ok();
+    token = page.next_token;
+  }
+}
+
+engine::Status PutObject(BlockingEngine& engine, const ObjectPath& path, const uint8_t* data, size_t size,
+                         std::string* etag) {
+  S3Request request;
+  request.method = "PUT";
+  request.bucket = path.bucket;
+  request.key = path.key;
+  request.body = data;
+  request.body_size = size;
+  request.has_body = true;
+  S3Response response;
+  engine::Status status = engine.Request(std::move(request), &response);
+  if (status.ok() && etag != nullptr) *etag = response.Header("etag");
+  return status;
+}
+
+engine::Status CopyObject(BlockingEngine& engine, const ObjectPath& source, const ObjectPath& target, uint64_t size,
+                          const std::string& etag) {
+  if (size <= kMaxCopyObject) {
+    S3Response response;
+    engine::Status status = engine.Request(CopyObjectRequest(source, target, etag), &response);
+    return status.ok() ? ErrorInBody(response) : status;
+  }
+  MultipartUpload upload;
+  engine::Status status = MultipartUpload::Create(engine, target, upload);
+  if (!status.ok()) return status;
+  std::vector<CompletedPart> parts;
+  for (uint64_t first = 0; first < size && status.ok(); first += kCopyPartSize) {
+    CompletedPart part{static_cast<int>(parts.size()) + 1, ""};
+    status = upload.CopyPart(part.number, source, first, std::min(size, first + kCopyPartSize) - 1, etag, &part.etag);
+    parts.push_back(std::move(part));
+  }
+  if (!status.ok()) {
+    upload.Abort();
+    return status;
+  }
+  return upload.Complete(parts, nullptr);
+}
+
+engine::Status CopyObjects(BlockingEngine& engine, const std::vector<ObjectCopy>& copies, size_t concurrency,
+                           std::vector<bool>& copied) {
+  copied.assign(copies.size(), false);
+  engine::Status first_error;
+  std::deque<std::pair<size_t, BlockingEngine::Pending>> in_flight;
+  auto finish_oldest = [&] {
+    auto [index, pending] = std::move(in_flight.front());
+    in_flight.pop_front();
+    engine::Status status = pending.Wait();
+    if (status.ok()) status = ErrorInBody(static_cast<RequestOperation&>(pending.operation()).response());
+    copied[index] = status.ok();
+    if (!status.ok() && first_error.ok()) first_error = status;
+  };
+  for (size_t i = 0; i < copies.size(); i++) {
+    const ObjectCopy& copy = copies[i];
+    if (copy.size > kMaxCopyObject) {
+      engine::Status status = CopyObject(engine, copy.source, copy.target, copy.size, copy.etag);
+      copied[i] = status.ok();
+      if (!status.ok() && first_error.ok()) first_error = status;
+      continue;
+    }
+    if (in_flight.size() >= concurrency) finish_oldest();
+    auto operation = std::make_shared<RequestOperation>(engine.engine(), CopyObjectRequest(copy.source, copy.target, copy.etag));
+    in_flight.emplace_back(i, engine.Start(std::move(operation)));
+  }
+  while (!in_flight.empty()) finish_oldest();
+  return first_error;
+}
+
+engine::Status DeleteKeys(BlockingEngine& engine, const std::string& bucket, const std::vector<std::string>& keys,
+                          std::vector<std::string>* undeleted) {
+  engine::Status first_error;
+  for (size_t start = 0; start < keys.size(); start += kDeleteBatch) {
+    size_t end = std::min(keys.size(), start + kDeleteBatch);
+    std::string body = "<Delete><Quiet>true</Quiet>";
+    for (size_t i = start; i < end; i++) body += "<Object><Key>" + XmlEscape(keys[i]) + "</Key></Object>";
+    body += "</Delete>";
+    S3Request request;
+    request.method = "POST";
+    request.bucket = bucket;
+    request.query = "delete=";
+    request.headers.emplace_back("Content-MD5", ContentMd5(body));
+    request.headers.emplace_back("Content-Type", "application/xml");
+    request.body = reinterpret_cast<const uint8_t*>(body.data());
+    request.body_size = body.size();
+    request.has_body = true;
+    S3Response response;
+    engine::Status status = engine.Request(std::move(request), &response);
+    if (!status.ok()) {
+      if (first_error.ok()) first_error = status;
+      if (undeleted != nullptr) undeleted->insert(undeleted->end(), keys.begin() + start, keys.begin() + end);
+      continue;
+    }
+    XmlForEach(response.body, "Error", [&](std::string_view error) {
+      if (first_error.ok()) {
+        first_error = engine::StatusFromHttp(500, "<Error>" + std::string(error) + "</Error>");
+        first_error.http_status = 0;
+      }
+      if (undeleted != nullptr) undeleted->push_back(XmlFirstText(error, "Key"));
+    });
+  }
+  return first_error;
+}
+
+engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath& path, MultipartUpload& upload) {
+  S3Request request;
+  request.method = "POST";
+  request.bucket = path.bucket;
+  request.key = path.key;
+  request.query = "uploads=";
+  request.headers.emplace_back("Content-Type", "application/octet-stream");
+  S3Response response;
+  engine::Status status = engine.Request(std::move(request), &response);
+  if (!status.ok()) return status;
+  std::string upload_id = XmlFirstText(response.body, "UploadId");
+  if (upload_id.empty()) return engine::Status::Error("EPROTO", "CreateMultipartUpload answered without an UploadId");
+  upload.engine_ = &engine;
+  upload.path_ = path;
+  upload.upload_id_ = std::move(upload_id);
+  return engine::Status::Ok();
+}
+
+std::string MultipartUpload::Query(int part_number) const {
+  std::string query;
+  if (part_number > 0) query = "partNumber=" + std::to_string(part_number) + "&";
+  return query + "uploadId=" + UriEncodeQueryValue(upload_id_);
+}
+
+BlockingEngine::Pending MultipartUpload::StartPart(int number, const uint8_t* data, size_t size) {
+  S3Request request;
+  request.method = "PUT";
+  request.bucket = path_.bucket;
+  request.key = path_.key;
+  request.query = Query(number);
+  request.body = data;
+  request.body_size = size;
+  request.has_body = true;
+  return engine_->Start(std::make_shared<RequestOperation>(engine_->engine(), std::move(request)));
+}
+
+std::string MultipartUpload::PartEtag(const BlockingEngine::Pending& finished) {
+  return static_cast<RequestOperation&>(finished.operation()).response().Header("etag");
+}
+
+engine::Status MultipartUpload::CopyPart(int number, const ObjectPath& source, uint64_t first, uint64_t last,
+                                         const std::string& source_etag, std::string* etag) {
+  S3Request request;
+  request.method = "PUT";
+  request.bucket = path_.bucket;
+  request.key = path_.key;
+  request.query = Query(number);
+  request.headers.emplace_back("x-amz-copy-source", CopySource(source));
+  request.headers.emplace_back("x-amz-copy-source-range", "bytes=" + std::to_string(first) + "-" + std::to_string(last));
+  if (!source_etag.empty()) request.headers.emplace_back("x-amz-copy-source-if-match", source_etag);
+  S3Response response;
+  engine::Status status = engine_->Request(std::move(request), &response);
+  if (!status.ok()) return status;
+  status = ErrorInBody(response);
+  if (status.ok()) *etag = XmlFirstText(response.body, "ETag");
+  return status;
+}
+
+engine::Status MultipartUpload::Complete(const std::vector<CompletedPart>& parts, std::string* etag) {
+  std::string body = "<CompleteMultipartUpload>";
+  for (const CompletedPart& part : parts) {
+    body += "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>" + XmlEscape(part.etag) +
+            "</ETag></Part>";
+  }
+  body += "</CompleteMultipartUpload>";
+  S3Request request;
+  request.method = "POST";
+  request.bucket = path_.bucket;
+  request.key = path_.key;
+  request.query = Query(0);
+  request.headers.emplace_back("Content-Type", "application/xml");
+  request.body = reinterpret_cast<const uint8_t*>(body.data());
+  request.body_size = body.size();
+  request.has_body = true;
+  S3Response response;
+  engine::Status status = engine_->Request(std::move(request), &response);
+  if (status.ok()) status = ErrorInBody(response);
+  if (!status.ok()) {
+    Abort();
+    return status;
+  }
+  if (etag != nullptr) *etag = XmlFirstText(response.body, "ETag");
+  upload_id_.clear();
+  return status;
+}
+
+void MultipartUpload::Abort() {
+  if (upload_id_.empty()) return;
+  S3Request request;
+  request.method = "DELETE";
+  request.bucket = path_.bucket;
+  request.key = path_.key;
+  request.query = Query(0);
+  engine_->Request(std::move(request));
+  upload_id_.clear();
+}
+
+}  // namespace s3fs::tensorflow_plugin

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+
+#include "tf_plugin/s3_filesystem.h"
+
+namespace s3fs::tensorflow_plugin {
+
+// TensorFlow's RandomAccessFile: thread-safe reads at any offset. A small read is one ranged GET;
+// a large one is split into parts fetched in parallel, all pinned to one ETag, so that a read never
+// mixes two versions of an object that is replaced meanwhile (it is then read again). Nothing is
+// pinned across reads: a file that grows (an event file being written) is seen growing.
+class RandomAccessFile {
+ public:
+  static engine::Status Open(S3Filesystem& fs, const ObjectPath& path, std::unique_ptr<RandomAccessFile>& file);
+
+  // Fewer than n bytes only at the end of the object.
+  engine::Status Read(uint64_t offset, size_t n, char* buffer, size_t& bytes_read) const;
+  const ObjectPath& path() const { return path_; }
+
+ private:
+  RandomAccessFile(S3Filesystem& fs, ObjectPath path) : fs_(fs), path_(std::move(path)) {}
+  engine::Status ReadInParts(uint64_t offset, size_t n, char* buffer, size_t& bytes_read) const;
+
+  S3Filesystem& fs_;
+  ObjectPath path_;
+};
+
+// TensorFlow's ReadOnlyMemoryRegion: the whole object in memory, read in parallel parts.
+class MemoryRegion {
+ public:
+  static engine::Status Open(S3Filesystem& fs, const ObjectPath& path, std::unique_ptr<MemoryRegion>& region);
+  ~MemoryRegion();
+  MemoryRegion(const MemoryRegion&) = delete;
+  MemoryRegion& operator=(const MemoryRegion&) = delete;
+
+  const void* data() const { return data_; }
+  uint64_t length() const { return size_; }
+
+ private:
+  MemoryRegion(uint8_t* data, uint64_t size) : data_(data), size_(size) {}
+  uint8_t* data_;
+  uint64_t size_;
+};
+
+}  // namespace s3fs::tensorflow_plugin
