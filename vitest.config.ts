@@ -17,6 +17,8 @@ export default defineConfig({
       { extends: true, test: { name: 'js', include: ['test/integration/**/*.test.ts'], env: { S3FS_TEST_BACKEND: 'js' } } },
       // What a user installs: the packed tarball, its prebuilt binaries, the from-source build.
       { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
+      // The TensorFlow plugin inside real TensorFlow (Python, tfjs-node): npm run test:tensorflow.
+      { extends: true, test: { name: 'tensorflow', include: ['test/tensorflow/**/*.test.ts'] } },
     ],
   },
 })

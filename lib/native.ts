@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,7 +53,10 @@ interface NativeEngine {
 
 interface NativeBinding {
   Engine: new (config: ResolvedConfig) => NativeEngine
+  registerTensorFlowPlugin(pluginPath: string): void
 }
+
+type NodeGypBuild = ((dir: string) => NativeBinding) & { path(dir: string): string }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -73,7 +77,7 @@ export function loadNativeBinding(): NativeBinding {
   if (loadError !== undefined) throw loadError
   try {
     const require = createRequire(import.meta.url)
-    const load = require('node-gyp-build') as (dir: string) => NativeBinding
+    const load = require('node-gyp-build') as NodeGypBuild
     binding = load(packageRoot)
     return binding
   } catch (cause) {
@@ -88,6 +92,22 @@ export function loadNativeBinding(): NativeBinding {
     )
     throw loadError
   }
+}
+
+const TENSORFLOW_PLUGIN = 's3fs_tensorflow_plugin.so'
+
+/** The TensorFlow filesystem plugin built and shipped beside the native addon. */
+export function tensorflowPluginPath(): string {
+  loadNativeBinding()
+  const load = createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild
+  const plugin = path.join(path.dirname(load.path(packageRoot)), TENSORFLOW_PLUGIN)
+  if (!existsSync(plugin)) {
+    throw new S3FsError('ENOENT', `the TensorFlow plugin was not built beside the native addon (${plugin}); rebuild with S3FS_TF_INCLUDE_DIR set to TensorFlow's C headers`, {
+      op: 'tensorflowPluginPath',
+      url: '',
+    })
+  }
+  return plugin
 }
 
 /** S3 answers some failed copies and completions with 200 and an <Error> body. */

@@ -2,11 +2,14 @@
 
 #include "engine/crt_library.h"
 #include "napi/engine_wrap.h"
+#include "napi/tensorflow_registration.h"
 
 namespace s3fs::napi {
 
 Addon::Addon(Napi::Env env, Napi::Object exports) {
-  DefineAddon(exports, {InstanceValue("Engine", EngineWrap::DefineClass(env), napi_enumerable)});
+  DefineAddon(exports, {InstanceValue("Engine", EngineWrap::DefineClass(env), napi_enumerable),
+                        InstanceValue("registerTensorFlowPlugin", Napi::Function::New(env, RegisterTensorFlowPlugin),
+                                      napi_enumerable)});
 }
 
 Addon::~Addon() {

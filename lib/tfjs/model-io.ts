@@ -1,5 +1,6 @@
 import { S3FsError } from '../errors.js'
 import { S3FileSystem } from '../fs.js'
+import { registerS3Filesystem } from './tensorflow-filesystem.js'
 import type { Tf, tfc } from './tf-types.js'
 
 type IOHandler = tfc.io.IOHandler
@@ -115,17 +116,33 @@ export function s3ModelHandler(tf: Tf, url: string | string[], options: S3ModelI
   return { load, save }
 }
 
+/** The options each tfjs instance's routers use, by its tf.io: the routers are added once. */
+const registered = new WeakMap<object, S3ModelIOOptions & { fs: S3FileSystem }>()
+
 /**
  * Makes tf.loadLayersModel('s3://...'), tf.loadGraphModel('s3://...') and model.save('s3://...')
  * work, in the user's tfjs instance. The routers answer null for every other scheme, so the other
- * handlers (http, file, indexeddb) keep working.
+ * handlers (http, file, indexeddb) keep working. Calling it again only replaces the options. On
+ * tfjs-node's 'tensorflow' backend it also registers s3:// with libtensorflow itself
+ * (registerS3Filesystem), for tf.node.loadSavedModel, summaryFileWriter and the like.
  */
 export function registerS3Handlers(tf: Tf, options: S3ModelIOOptions = {}): void {
-  const shared = { ...options, fs: options.fs ?? new S3FileSystem() }
-  tf.io.registerSaveRouter((url) => (isS3(url) ? s3ModelHandler(tf, url as string, shared) : (null as unknown as IOHandler)))
+  const previous = registered.get(tf.io)
+  registered.set(tf.io, { ...options, fs: options.fs ?? previous?.fs ?? new S3FileSystem() })
+  if (tf.getBackend?.() === 'tensorflow') {
+    // The tf.io handlers below serve tfjs's own paths whether or not libtensorflow takes s3://.
+    try {
+      registerS3Filesystem(tf)
+    } catch (error) {
+      process.emitWarning(`s3:// is not registered with libtensorflow, so tf.node's native paths cannot use it: ${(error as Error).message}`, 'S3fsNativeWarning')
+    }
+  }
+  if (previous !== undefined) return
+  const current = (): S3ModelIOOptions => registered.get(tf.io)!
+  tf.io.registerSaveRouter((url) => (isS3(url) ? s3ModelHandler(tf, url as string, current()) : (null as unknown as IOHandler)))
   tf.io.registerLoadRouter((url, loadOptions) => {
     if (!isS3(url)) return null as unknown as IOHandler
-    const perLoad: S3ModelIOOptions = { ...shared }
+    const perLoad: S3ModelIOOptions = { ...current() }
     if (loadOptions?.onProgress) perLoad.onProgress = loadOptions.onProgress as (fraction: number) => void
     if (loadOptions?.weightPathPrefix) perLoad.weightPathPrefix = loadOptions.weightPathPrefix
     return s3ModelHandler(tf, url, perLoad)

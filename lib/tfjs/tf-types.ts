@@ -10,6 +10,8 @@ export interface Tf {
   io: Pick<typeof tfc.io, 'registerSaveRouter' | 'registerLoadRouter' | 'getModelArtifactsForJSON' | 'getModelArtifactsInfoForJSON'>
   tensor: typeof tfc.tensor
   data: Pick<typeof tfdata, 'generator'>
+  /** 'tensorflow' on tfjs-node, whose libtensorflow can take the s3:// filesystem plugin. */
+  getBackend?: () => string
 }
 
 export type { tfc, tfdata }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Usage: tf-python.sh [2.9.1]
+# Makes a Python venv with real TensorFlow in a cache outside the repo and prints its python's path, for
+# the interop tests and scripts/tf-fixtures.py. With no argument: the pinned current tensorflow-cpu 2.x
+# on the default python3, with TensorBoard (no longer a dependency of TensorFlow), numpy and pytest.
+# With 2.9.1: the version tfjs-node 4.22.0 links (its wheel from scripts/tf-wheel.sh), on Python 3.10
+# with numpy<1.24 as that version needs, for fixtures that tfjs-node must be able to read.
+# Idempotent: builds the venv only when it is missing or was left unfinished.
+set -euo pipefail
+
+TF_CURRENT=2.21.0
+TENSORBOARD=2.21.0
+version=${1:-$TF_CURRENT}
+cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
+dir="$cache/tf-python-$version"
+
+if [ ! -f "$dir/.complete" ]; then
+  case $version in
+    "$TF_CURRENT") python=python3 packages=("tensorflow-cpu==$version" "tensorboard==$TENSORBOARD" numpy pytest) ;;
+    2.9.1)
+      python=python3.10
+      if command -v pyenv >/dev/null; then python="$(pyenv root)/versions/$(pyenv latest 3.10)/bin/python3.10"; fi
+      packages=("$("$(dirname "${BASH_SOURCE[0]}")/tf-wheel.sh")" "numpy<1.24") ;;
+    *) echo "usage: $0 [2.9.1]   (no argument: tensorflow-cpu $TF_CURRENT)" >&2; exit 2 ;;
+  esac
+
+  echo "s3fs-native: making a venv with tensorflow-cpu $version in $dir (a minute or two, once)" >&2
+  rm -rf "$dir"
+  "$python" -m venv "$dir"
+  "$dir/bin/python" -m pip install -q "${packages[@]}" >&2
+  TF_CPP_MIN_LOG_LEVEL=2 "$dir/bin/python" -c 'import tensorflow as tf, tensorboard
+print("s3fs-native: TensorFlow", tf.__version__, "TensorBoard", tensorboard.__version__)' >&2
+  touch "$dir/.complete"
+fi
+echo "$dir/bin/python"

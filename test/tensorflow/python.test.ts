@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
+import { beforeAll, describe, expect, test } from 'vitest'
+
+import { tensorflowPluginPath } from '../../lib/index.js'
+import { expectScenario, type Outcome, scenarioFile } from '../conformance-scenario.js'
+import { BUCKET, reference, server, uniquePrefix, url } from '../helpers.js'
+
+// Python TensorFlow (current tensorflow-cpu from PyPI, in a venv scripts/tf-python.sh makes and
+// caches) with the plugin registered by tf.experimental.register_filesystem_plugin.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const surface = path.join(root, 'test', 'tensorflow', 'tf_surface.py')
+let python = ''
+let plugin = ''
+
+/** TensorFlow's error class for each Node-style code, as the plugin maps them. */
+const TF_ERRORS: Record<string, string> = {
+  ENOENT: 'NotFoundError',
+  EISDIR: 'FailedPreconditionError',
+  ENOTEMPTY: 'FailedPreconditionError',
+  EEXIST: 'AlreadyExistsError',
+}
+
+function runTensorFlow(...args: string[]): unknown {
+  const output = execFileSync(python, [surface, plugin, ...args], {
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: '/nonexistent',
+      S3_ENDPOINT: server.endpoint,
+      AWS_ACCESS_KEY_ID: server.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      TF_CPP_MIN_LOG_LEVEL: '2',
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  return JSON.parse(output)
+}
+
+async function inProgressUploads(prefix: string): Promise<number> {
+  const client = reference()
+  const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: prefix }))
+  client.destroy()
+  return listed.Uploads?.length ?? 0
+}
+
+beforeAll(() => {
+  python = execFileSync('bash', [path.join(root, 'scripts', 'tf-python.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  plugin = tensorflowPluginPath()
+}, 15 * 60_000)
+
+describe('Python TensorFlow with the plugin', () => {
+  test('the conformance scenario through tf.io.gfile', () => {
+    const outcomes = runTensorFlow('scenario', url(uniquePrefix('tf-conformance')), scenarioFile) as Outcome[]
+    expectScenario(outcomes, (code) => TF_ERRORS[code] ?? code)
+  })
+
+  test('TFRecord datasets, summaries read by TensorBoard, a SavedModel, GFile seek, append and flush', async () => {
+    const prefix = uniquePrefix('tf-workloads')
+    const result = runTensorFlow('workloads', url(prefix)) as {
+      tfrecords: { plain: number[]; gzip: number[]; gzipMagic: string }
+      summaries: { files: string[]; loss: Array<[number, number]> }
+      savedModel: { prediction: number[][]; files: string[] }
+      gfile: Record<string, unknown>
+    }
+    const ids = Array.from({ length: 100 }, (_, i) => i)
+    expect(result.tfrecords.plain).toEqual(ids)
+    expect(result.tfrecords.gzip).toEqual(ids)
+    expect(result.tfrecords.gzipMagic).toBe('1f8b')
+
+    expect(result.summaries.files).toHaveLength(1)
+    expect(result.summaries.files[0]).toMatch(/^events\.out\.tfevents\./)
+    expect(result.summaries.loss.map(([step]) => step)).toEqual(Array.from({ length: 20 }, (_, i) => i))
+    result.summaries.loss.forEach(([step, value]) => expect(value).toBeCloseTo(1 / (step + 1), 6))
+
+    expect(result.savedModel.prediction).toEqual([[5]])
+    expect(result.savedModel.files).toEqual(expect.arrayContaining(['saved_model.pb', 'variables']))
+
+    const mib = 1 << 20
+    expect(result.gfile).toMatchObject({
+      visibleAfterFlush: 500_000,
+      wholeMatches: true,
+      appended: 'one,two',
+      deepIsDir: true,
+      bigSizesAfterFlushes: [3 * mib, 6 * mib, 12 * mib],
+      bigMatches: true,
+    })
+    expect(result.gfile.middle).toBe(result.gfile.expectedMiddle)
+    expect(await inProgressUploads(prefix)).toBe(0)
+  })
+})
