@@ -2,7 +2,8 @@
 # The build command prebuildify runs in place of node-gyp (npm run prebuild): it is called as
 # "rebuild --target=V --devdir=D --arch=A --release" and leaves the addon in build/Release, where
 # prebuildify takes it from. It builds the portable binary: zig's compiler for ARCH Linux at the
-# glibc floor, with libcrypto and the CRT built by the same compiler, all of them cached by toolchain.
+# glibc floor, with libcrypto and the CRT built by the same compiler, all of them cached by toolchain,
+# and the TensorFlow filesystem plugin beside it.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -19,10 +20,14 @@ bash scripts/build-openssl.sh "$arch" "$toolchain" "$openssl_prefix"
 S3FS_CRT_PREFIX=$crt_prefix S3FS_TOOLCHAIN_FILE=$toolchain/toolchain.cmake S3FS_OPENSSL_PREFIX=$openssl_prefix \
   bash scripts/build-crt.sh
 
+# TensorFlow's C headers, for the filesystem plugin that ships beside the addon.
+tf_include=$(bash scripts/tf-headers.sh)
+
 out=build/portable-$arch
-S3FS_CRT_PREFIX=$crt_prefix npx --no-install cmake-js rebuild --out "$out" --arch "$arch" \
+S3FS_CRT_PREFIX=$crt_prefix S3FS_TF_INCLUDE_DIR=$tf_include npx --no-install cmake-js rebuild --out "$out" --arch "$arch" \
   --CDCMAKE_TOOLCHAIN_FILE="$toolchain/toolchain.cmake" \
   --CDOPENSSL_ROOT_DIR="$openssl_prefix" \
   --CDCMAKE_FIND_ROOT_PATH="$openssl_prefix;$crt_prefix"
-mkdir -p build/Release
-cp "$out"/Release/*.node build/Release/
+rm -rf build/Release && mkdir -p build/Release
+# prebuildify takes the .node, and every .so beside it (the TensorFlow plugin), from build/Release.
+cp "$out"/Release/*.node "$out"/Release/*.so build/Release/

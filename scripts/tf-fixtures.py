@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Fixtures written by real TensorFlow, and a check of our files read back by it.
 
-  python scripts/tf-fixtures.py write test/fixtures/tf   # regenerates the committed fixtures
-  python scripts/tf-fixtures.py verify DIR               # reads files written by s3fs-native
+  python scripts/tf-fixtures.py write test/fixtures/tf         # regenerates the committed fixtures
+  python scripts/tf-fixtures.py saved-model test/fixtures/tf   # regenerates saved_model/, see below
+  python scripts/tf-fixtures.py verify DIR                     # reads files written by s3fs-native
 
-Needs tensorflow-cpu (pip); the tfjs layers model also needs tensorflowjs and tf_keras. The
-fixtures are deterministic (no randomness, fixed wall times) so regenerating them gives the same
-values; test/integration/tf-interop.test.ts checks every one.
+Needs tensorflow-cpu (pip); the tfjs layers model also needs tensorflowjs and tf_keras. The SavedModel
+is written by TensorFlow 2.9.1, the version tfjs-node 4.22.0 runs: use the python that
+`scripts/tf-python.sh 2.9.1` prints. The fixtures are deterministic (no randomness, fixed wall
+times) so regenerating them gives the same values; test/integration/tf-interop.test.ts checks every
+one.
 """
 import json
 import os
+import shutil
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -96,6 +100,17 @@ def write_layers_model(out):
         json.dump({"input": x.tolist(), "output": model.predict(x, verbose=0).tolist()}, f)
 
 
+def write_saved_model(out):
+    model = tf.keras.Sequential([tf.keras.Input(shape=(3,), name="x"), tf.keras.layers.Dense(2, name="y")])
+    model.set_weights([np.arange(w.size, dtype=np.float32).reshape(w.shape) / 10 for w in model.get_weights()])
+    target = os.path.join(out, "saved_model")
+    shutil.rmtree(target, ignore_errors=True)
+    tf.saved_model.save(model, target)
+    x = np.array([[1.0, 2.0, 3.0]], dtype=np.float32)
+    with open(os.path.join(target, "expected.json"), "w") as f:
+        json.dump({"input": x.tolist(), "output": model(x).numpy().tolist()}, f)
+
+
 def verify(directory):
     for name in sorted(os.listdir(directory)):
         path = os.path.join(directory, name)
@@ -122,6 +137,9 @@ def main():
         write_tfrecords(directory)
         write_events(directory)
         write_layers_model(directory)
+    elif command == "saved-model":
+        os.makedirs(directory, exist_ok=True)
+        write_saved_model(directory)
     elif command == "verify":
         verify(directory)
     else:

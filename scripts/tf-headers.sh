@@ -14,7 +14,12 @@ if [ ! -d "$dir" ]; then
   wheel=$("$(dirname "${BASH_SOURCE[0]}")/tf-wheel.sh")
   echo "s3fs-native: extracting the TensorFlow $TF_VERSION C API headers" >&2
   rm -rf "$dir.tmp"
-  unzip -q "$wheel" 'tensorflow/include/tensorflow/c/*' 'tensorflow/include/tensorflow/core/platform/ctstring*.h' -d "$dir.tmp"
+  python3 - "$wheel" "$dir.tmp" <<'PY'
+import fnmatch, sys, zipfile
+wanted = ("tensorflow/include/tensorflow/c/*", "tensorflow/include/tensorflow/core/platform/ctstring*.h")
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    wheel.extractall(sys.argv[2], [n for n in wheel.namelist() if any(fnmatch.fnmatch(n, w) for w in wanted)])
+PY
   echo '#include "tensorflow/c/experimental/filesystem/filesystem_interface.h"' |
     g++ -x c++ -fsyntax-only -I"$dir.tmp/tensorflow/include" - >&2
   mv "$dir.tmp/tensorflow/include" "$dir"

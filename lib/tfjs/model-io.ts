@@ -132,7 +132,7 @@ export function registerS3Handlers(tf: Tf, options: S3ModelIOOptions = {}): void
   if (tf.getBackend?.() === 'tensorflow') {
     // The tf.io handlers below serve tfjs's own paths whether or not libtensorflow takes s3://.
     try {
-      registerS3Filesystem(tf)
+      registerS3Filesystem(tf, { fs: registered.get(tf.io)!.fs })
     } catch (error) {
       process.emitWarning(`s3:// is not registered with libtensorflow, so tf.node's native paths cannot use it: ${(error as Error).message}`, 'S3fsNativeWarning')
     }

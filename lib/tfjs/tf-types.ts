@@ -12,6 +12,8 @@ export interface Tf {
   data: Pick<typeof tfdata, 'generator'>
   /** 'tensorflow' on tfjs-node, whose libtensorflow can take the s3:// filesystem plugin. */
   getBackend?: () => string
+  /** tfjs-node's native functions (loadSavedModel, summaryFileWriter, tensorBoard, ...). */
+  node?: object
 }
 
 export type { tfc, tfdata }

@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import { describe, expect, test } from 'vitest'
 
-import { prebuildFile, prebuildTargets, repoRoot } from './packaging.js'
+import { prebuildFile, prebuildPluginFile, prebuildTargets, repoRoot } from './packaging.js'
 
 interface PackEntry {
   path: string
@@ -27,7 +27,10 @@ describe('npm pack', () => {
       'scripts/install.mjs', 'scripts/build-native.sh', 'scripts/build-crt.sh', 'scripts/debian-source.sh', 'scripts/private-apt.sh', 'scripts/install-build-tools.sh']) {
       expect(files).toContain(file)
     }
-    for (const target of prebuildTargets) expect(files).toContain(path.relative(repoRoot, prebuildFile(target)))
+    for (const target of prebuildTargets) {
+      expect(files).toContain(path.relative(repoRoot, prebuildFile(target)))
+      expect(files).toContain(path.relative(repoRoot, prebuildPluginFile(target)))
+    }
     expect(files.filter((f) => f.startsWith('scripts/crt-patches/') && f.endsWith('.patch')).length).toBeGreaterThan(0)
   })
 
@@ -77,8 +80,13 @@ function compareVersions(a: string, b: string): number {
 
 const ALLOWED_LIBRARIES = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1)$/
 
-describe.each(prebuildTargets)('prebuilds/%s', (target) => {
-  const file = prebuildFile(target)
+// The Node addon and the TensorFlow plugin: each exports its entry points alone.
+const binaries = prebuildTargets.flatMap((target) => [
+  { name: `${target} addon`, target, file: prebuildFile(target), entryPoints: ['napi_register_module_v1', 'node_api_module_get_api_version_v1'] },
+  { name: `${target} TensorFlow plugin`, target, file: prebuildPluginFile(target), entryPoints: ['TF_InitPlugin'] },
+])
+
+describe.each(binaries)('prebuilds: $name', ({ target, file, entryPoints }) => {
   const info = elf(file)
 
   test('is built for its architecture, stripped', () => {
@@ -95,12 +103,12 @@ describe.each(prebuildTargets)('prebuilds/%s', (target) => {
     expect(info.needed).toContain('libc.so.6')
   })
 
-  test('exports only the Node-API entry points', () => {
+  test('exports only its entry points', () => {
     const exported = execFileSync('objdump', ['-T', file], { encoding: 'utf8' })
       .split('\n')
       .filter((line) => /\sg\s/.test(line) && !/\*UND\*/.test(line))
       .map((line) => line.trim().split(/\s+/).at(-1))
-    expect(exported.sort()).toEqual(expect.arrayContaining(['napi_register_module_v1']))
-    expect(exported.every((name) => name === 'napi_register_module_v1' || name === 'node_api_module_get_api_version_v1')).toBe(true)
+    expect(exported).toContain(entryPoints[0])
+    expect(exported.every((name) => entryPoints.includes(name!))).toBe(true)
   })
 })

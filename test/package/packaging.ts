@@ -18,9 +18,19 @@ export function prebuildFile(target: (typeof prebuildTargets)[number]): string {
   return path.join(dir, file)
 }
 
+/** The TensorFlow filesystem plugin prebuildify ships beside the addon. */
+export function prebuildPluginFile(target: (typeof prebuildTargets)[number]): string {
+  const file = path.join(repoRoot, 'prebuilds', target, 's3fs_tensorflow_plugin.so')
+  if (!existsSync(file)) throw new Error(`no TensorFlow plugin in prebuilds/${target}: run "npm run prebuild" first`)
+  return file
+}
+
 /** Runs `npm pack` into a new directory; returns the tarball's path. */
 export function packTarball(): string {
-  for (const target of prebuildTargets) prebuildFile(target)
+  for (const target of prebuildTargets) {
+    prebuildFile(target)
+    prebuildPluginFile(target)
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 's3fs-pack-'))
   chmodSync(dir, 0o755)
   const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: repoRoot, encoding: 'utf8' })

@@ -2,6 +2,7 @@
 
   python tf_surface.py PLUGIN scenario BASE SCENARIO_JSON   # the shared conformance scenario
   python tf_surface.py PLUGIN workloads BASE                # TFRecord, summaries, SavedModel, TensorBoard
+  python tf_surface.py PLUGIN tensorboard LOGDIR            # what TensorBoard reads from a log directory
 
 BASE is an s3:// URL; the S3 endpoint and credentials come from TensorFlow's environment variables.
 Prints one JSON document: what TensorFlow saw, for the test to check.
@@ -167,11 +168,29 @@ def gfile_extras(base):
     }
 
 
+def tensorboard_view(logdir):
+    from tensorboard.backend.event_processing import event_multiplexer
+    multiplexer = event_multiplexer.EventMultiplexer()
+    multiplexer.AddRunsFromDirectory(logdir)
+    multiplexer.Reload()
+    runs = {}
+    for run in sorted(multiplexer.Runs()):
+        accumulator = multiplexer.GetAccumulator(run)
+        tags = accumulator.Tags()
+        series = {tag: [[e.step, e.value] for e in accumulator.Scalars(tag)] for tag in tags["scalars"]}
+        for tag in tags["tensors"]:
+            series[tag] = [[e.step, float(tf.make_ndarray(e.tensor_proto))] for e in accumulator.Tensors(tag)]
+        runs[run] = series
+    return runs
+
+
 def main():
     plugin, mode, base = sys.argv[1], sys.argv[2], sys.argv[3].rstrip("/")
     tf.experimental.register_filesystem_plugin(plugin)
     if mode == "scenario":
         result = scenario(base, sys.argv[4])
+    elif mode == "tensorboard":
+        result = tensorboard_view(base)
     else:
         result = {
             "tfrecords": tfrecords(base),
