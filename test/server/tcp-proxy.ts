@@ -17,6 +17,8 @@ export interface TcpProxy {
   readonly cuts: number
   /** The request lines seen ("GET /bucket?list-type=2&prefix=a HTTP/1.1"), in order. */
   readonly requests: string[]
+  /** Bytes the clients have sent, request heads and bodies: what they uploaded. */
+  readonly bytesFromClients: number
   close(): Promise<void>
 }
 
@@ -27,6 +29,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, options: ProxyOptions = {}): Promise<TcpProxy> {
   let connections = 0
   let cuts = 0
+  let bytesFromClients = 0
   const requests: string[] = []
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
@@ -46,6 +49,7 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
         if (options.stallGets && match[0].startsWith('GET ')) stalled = true
       }
       sent += chunk.length
+      bytesFromClients += chunk.length
       if (options.cutAfterBytes !== undefined && sent > options.cutAfterBytes) {
         cuts++
         cut()
@@ -76,6 +80,9 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
     },
     get cuts() {
       return cuts
+    },
+    get bytesFromClients() {
+      return bytesFromClients
     },
     requests,
     close: () =>
