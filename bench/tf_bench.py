@@ -42,10 +42,9 @@ def tfrecord_dataset(base):
     files = sorted(tf.io.gfile.glob(f"{base}/records/part-*.tfrecord"))
     if len(files) != 64:
         raise RuntimeError(f"expected 64 TFRecord files, found {len(files)}")
-    total = 0
-    for record in tf.data.TFRecordDataset(files, num_parallel_reads=8):
-        total += len(record.numpy())
-    return total
+    # Summed inside TensorFlow's runtime: no Python per record, so the reading is what is measured.
+    dataset = tf.data.TFRecordDataset(files, num_parallel_reads=8).map(lambda r: tf.strings.length(r, unit="BYTE"))
+    return int(dataset.reduce(tf.constant(0, tf.int32), lambda total, n: total + n))
 
 
 def glob_keys(base):

@@ -30,6 +30,8 @@ struct Config {
   uint32_t max_connections = 0;
   // Ranged parts of one whole-object read in flight at once.
   uint32_t parts_in_flight = 8;
+  // Bytes a sequential reader fetches ahead (the TensorFlow plugin's files; lib/ has its own).
+  size_t read_ahead_bytes = 64 * 1024 * 1024;
   // Kept-alive connections per server for single requests (stat, list, ranged reads, ...).
   size_t pool_connections = 64;
   double throughput_target_gbps = 10.0;

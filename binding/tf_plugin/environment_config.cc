@@ -141,6 +141,9 @@ engine::Config ConfigFromEnvironment(engine::Status& error) {
   n = config.parts_in_flight;
   if (!Integer("S3FS_PARTS_IN_FLIGHT", 1, n, error)) return config;
   config.parts_in_flight = static_cast<uint32_t>(n);
+  n = config.read_ahead_bytes;
+  if (!Integer("S3FS_READ_AHEAD", 0, n, error)) return config;
+  config.read_ahead_bytes = n;
   n = config.pool_connections;
   if (!Integer("S3FS_POOL_CONNECTIONS", 1, n, error)) return config;
   config.pool_connections = n;

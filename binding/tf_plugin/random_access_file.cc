@@ -26,9 +26,11 @@ engine::Status RandomAccessFile::Open(S3Filesystem& fs, const ObjectPath& path,
 engine::Status RandomAccessFile::Read(uint64_t offset, size_t n, char* buffer, size_t& bytes_read) const {
   bytes_read = 0;
   if (n > 2 * fs_.engine().config().part_size) return ReadInParts(offset, n, buffer, bytes_read);
+  engine::Status status;
+  if (read_ahead_.Read(offset, n, buffer, bytes_read, status)) return status;
   auto operation = std::make_shared<ReadRangeOperation>(fs_.engine().engine(), path_, reinterpret_cast<uint8_t*>(buffer),
                                                         n, offset, "");
-  engine::Status status = fs_.engine().Run(operation);
+  status = fs_.engine().Run(operation);
   if (status.ok()) bytes_read = operation->bytes_read();
   return status;
 }

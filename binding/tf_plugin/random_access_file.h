@@ -2,14 +2,17 @@
 
 #include <memory>
 
+#include "tf_plugin/read_ahead.h"
+
 #include "tf_plugin/s3_filesystem.h"
 
 namespace s3fs::tensorflow_plugin {
 
-// TensorFlow's RandomAccessFile: thread-safe reads at any offset. A small read is one ranged GET;
-// a large one is split into parts fetched in parallel, all pinned to one ETag, so that a read never
-// mixes two versions of an object that is replaced meanwhile (it is then read again). Nothing is
-// pinned across reads: a file that grows (an event file being written) is seen growing.
+// TensorFlow's RandomAccessFile: thread-safe reads at any offset. A small read is one ranged GET, or
+// is served by the read-ahead when it continues the read before; a large one is split into parts
+// fetched in parallel, all pinned to one ETag, so that a read never mixes two versions of an object
+// that is replaced meanwhile (it is then read again). A file that grows (an event file being
+// written) is seen growing.
 class RandomAccessFile {
  public:
   static engine::Status Open(S3Filesystem& fs, const ObjectPath& path, std::unique_ptr<RandomAccessFile>& file);
@@ -19,11 +22,12 @@ class RandomAccessFile {
   const ObjectPath& path() const { return path_; }
 
  private:
-  RandomAccessFile(S3Filesystem& fs, ObjectPath path) : fs_(fs), path_(std::move(path)) {}
+  RandomAccessFile(S3Filesystem& fs, ObjectPath path) : fs_(fs), path_(path), read_ahead_(fs, std::move(path)) {}
   engine::Status ReadInParts(uint64_t offset, size_t n, char* buffer, size_t& bytes_read) const;
 
   S3Filesystem& fs_;
   ObjectPath path_;
+  mutable ReadAhead read_ahead_;
 };
 
 // TensorFlow's ReadOnlyMemoryRegion: the whole object in memory, read in parallel parts.

@@ -32,10 +32,11 @@ export async function startTcpProxy(targetPort: number, options: ProxyOptions = 
   let bytesFromClients = 0
   const requests: string[] = []
   const sockets = new Set<net.Socket>()
-  const server = net.createServer((client) => {
+  // No Nagle on either leg: the proxy must not add delayed-ACK stalls that the direct path does not have.
+  const server = net.createServer({ noDelay: true }, (client) => {
     connections++
     let stalled = options.stallResponses === true
-    const upstream = net.connect(targetPort, '127.0.0.1')
+    const upstream = net.connect({ port: targetPort, host: '127.0.0.1', noDelay: true })
     sockets.add(client)
     sockets.add(upstream)
     let sent = 0
