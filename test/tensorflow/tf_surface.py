@@ -155,6 +155,15 @@ def gfile_extras(base):
                 big_sizes.append(gfile.stat(big_path).length)
     with gfile.GFile(big_path, "rb") as f:
         big_matches = f.read() == chunk * 20
+    # A writer dropped without close, its multipart upload under way: aborted, nothing left behind.
+    dropped_path = f"{base}/extras/dropped.bin"
+    dropped = gfile.GFile(dropped_path, "wb")
+    for _ in range(12):
+        dropped.write(chunk)
+    del dropped
+    import gc
+    gc.collect()
+    dropped_exists = gfile.exists(dropped_path)
     return {
         "visibleAfterFlush": visible_after_flush,
         "middle": middle.hex(),
@@ -164,6 +173,7 @@ def gfile_extras(base):
         "deepIsDir": gfile.isdir(f"{base}/extras/deep/er"),
         "bigSizesAfterFlushes": big_sizes,
         "bigMatches": big_matches,
+        "droppedExists": dropped_exists,
         "walk": [[os.path.relpath(d, base) if d != base else ".", sorted(s), sorted(f)] for d, s, f in gfile.walk(f"{base}/extras")],
     }
 
