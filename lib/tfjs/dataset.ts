@@ -51,16 +51,19 @@ class Prefetcher {
   #done = false
   #error: unknown
   #wake: (() => void) | undefined
-  #pumping: Promise<void> | undefined
+  #pumping = false
 
   constructor(source: AsyncGenerator<Buffer>, depth: number) {
     this.#source = source
     this.#depth = depth
   }
 
+  // The flag is set before the pump starts and cleared in its finally: a pump that ends at once
+  // (the buffer already full) must not leave it set, or no read would ever start again.
   #pump(): void {
-    if (this.#pumping !== undefined || this.#done) return
-    this.#pumping = (async () => {
+    if (this.#pumping || this.#done || this.#records.length >= this.#depth) return
+    this.#pumping = true
+    void (async () => {
       try {
         while (this.#records.length < this.#depth) {
           const next = await this.#source.next()
@@ -75,7 +78,7 @@ class Prefetcher {
         this.#error = error
         this.#done = true
       } finally {
-        this.#pumping = undefined
+        this.#pumping = false
         this.#wake?.()
       }
     })()

@@ -88,6 +88,20 @@ describe('tfrecordDataset', () => {
     expect(first.tag.dtype).toBe('string')
   })
 
+  test('a consumer slower than the reader gets every record (the read-ahead buffer fills and drains)', async () => {
+    const key = `${uniquePrefix('slow-consumer')}/records.tfrecord`
+    const writer = new TFRecordWriter(url(key), { fs })
+    for (let i = 0; i < 200; i++) await writer.write(encodeExample({ id: { int64List: [i] } }))
+    await writer.close()
+    const ds = await tfrecordDataset(tf, url(key), { fs, prefetch: 8, features: { id: { type: 'int64', shape: [] } } })
+    const seen: number[] = []
+    await ds.forEachAsync(async (element) => {
+      seen.push((element as { id: tf.Tensor }).id.dataSync()[0]!)
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    })
+    expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i))
+  })
+
   test('parallel interleave takes records from the open files in turn', async () => {
     const ds = await tfrecordDataset(tf, url(`${prefix}/part-*.tfrecord`), { fs, cycleLength: 2, features: { id: { type: 'int64', shape: [] } } })
     expect((await ids(ds)).slice(0, 6)).toEqual([0, 100, 1, 101, 2, 102])
