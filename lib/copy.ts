@@ -1,4 +1,5 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
+import { refuseDirectoryTarget } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
@@ -61,7 +62,10 @@ export interface RenameFailure extends S3FsError {
  */
 export async function rename(backend: Backend, source: S3Path, target: S3Path, settings: CopySettings, options: CallOptions = {}): Promise<void> {
   const st = await backend.stat(source, options)
+  // Like fs.rename, a rename onto itself does nothing (a copy onto itself is S3's InvalidRequest).
+  if (source.bucket === target.bucket && directoryPrefix(source.key) === directoryPrefix(target.key)) return
   if (!st.isDirectory) {
+    await refuseDirectoryTarget(backend, target, 'rename', options)
     await copyObject(backend, source, target, settings, options)
     await backend.rm(source, options)
     return

@@ -20,6 +20,17 @@ async function statOrUndefined(backend: Backend, path: S3Path, options?: CallOpt
 }
 
 /**
+ * A file cannot be written where a directory is (TensorFlow refuses too): S3 would take the key,
+ * and the directory would then list as a file. One listing of a key under "name/".
+ */
+export async function refuseDirectoryTarget(backend: Backend, path: S3Path, op: string, options?: CallOptions): Promise<void> {
+  const page = await backend.listPage(childPath(path.bucket, directoryPrefix(path.key)), '', '', 1, options)
+  if (page.objects.length > 0 || page.prefixes.length > 0) {
+    throw new S3FsError('EISDIR', 'illegal operation on a directory', { op, url: path.url })
+  }
+}
+
+/**
  * TensorFlow's CreateDir: writes the `dir/` marker. S3 needs no parents, but like a filesystem a
  * non-recursive mkdir wants its parent to exist and the path not to.
  */

@@ -5,7 +5,7 @@ import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
 import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
 import { checkTransferOptions, downloadTree, type TransferOptions, type TransferSummary, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, rename } from './copy.js'
-import { mkdir, type MkdirOptions, removeTree, rmdir } from './directories.js'
+import { mkdir, type MkdirOptions, refuseDirectoryTarget, removeTree, rmdir } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { glob } from './glob.js'
 import { JsBackend } from './js/backend.js'
@@ -26,6 +26,8 @@ export interface RmOptions extends CallOptions {
   force?: boolean
   /** Everything under the path too, in batched deletes. */
   recursive?: boolean
+  /** A recursive rm of a bucket root (s3://bucket/) is refused unless this is set, as `rm -rf /` is without --no-preserve-root. */
+  allowBucketRoot?: boolean
 }
 
 export interface ReaddirOptions extends CallOptions {
@@ -93,7 +95,9 @@ export class S3FileSystem {
   async writeFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
     options ??= {}
     const path = parseObjectUrl(url, 'writeFile')
-    await this.#backend.writeFile(path, toBytes(data, 'writeFile', url), options)
+    const bytes = toBytes(data, 'writeFile', url)
+    await refuseDirectoryTarget(this.#backend, path, 'writeFile', options)
+    await this.#backend.writeFile(path, bytes, options)
   }
 
   /** Appends without re-uploading what is there when it is 5 MiB or more (server-side copy). */
@@ -164,7 +168,13 @@ export class S3FileSystem {
   async rm(url: string, options: RmOptions = {}): Promise<void> {
     options ??= {}
     try {
-      if (options.recursive) await removeTree(this.#backend, parseS3Url(url, 'rm'), options)
+      if (options.recursive) {
+        const path = parseS3Url(url, 'rm')
+        if (path.key === '' && !options.allowBucketRoot) {
+          throw new S3FsError('EPERM', 'refusing to remove everything in a bucket (pass { allowBucketRoot: true } to mean it)', { op: 'rm', url })
+        }
+        await removeTree(this.#backend, path, options)
+      }
       else await this.#backend.rm(parseObjectUrl(url, 'rm'), options)
     } catch (error) {
       if (options.force && hasCode(error, 'ENOENT')) return
@@ -181,7 +191,9 @@ export class S3FileSystem {
   /** Server-side copy; multipart (parallel UploadPartCopy) above `multipartCopyThreshold`. */
   async copyFile(source: string, target: string, options?: CallOptions): Promise<void> {
     options ??= {}
-    await copyObject(this.#backend, parseObjectUrl(source, 'copyFile'), parseObjectUrl(target, 'copyFile'), this.#config, options)
+    const to = parseObjectUrl(target, 'copyFile')
+    await refuseDirectoryTarget(this.#backend, to, 'copyFile', options)
+    await copyObject(this.#backend, parseObjectUrl(source, 'copyFile'), to, this.#config, options)
   }
 
   /** Copy then delete, for a file or a whole directory. Not atomic: a failure reports which keys moved. */
