@@ -37,7 +37,7 @@ export function createS3Client(config: ResolvedConfig): S3Client {
     throw new CredentialsProviderError('no AWS credentials found', { tryNextLink: false })
   }
 
-  return new S3Client({
+  return withoutNodeVersionWarning(() => new S3Client({
     region: config.region,
     ...(custom ? { endpoint: `${scheme}://${config.endpointHost}${port}`, forcePathStyle: true } : {}),
     // Unsigned requests: a signer that leaves the request as it is; the credentials go unused.
@@ -53,5 +53,23 @@ export function createS3Client(config: ResolvedConfig): S3Client {
       // S3_REQUEST_TIMEOUT_MSEC means no progress for that long, as in the native engine: an idle socket.
       ...(config.requestTimeoutMs > 0 ? { socketTimeout: config.requestTimeoutMs } : {}),
     }),
-  })
+  }))
+}
+
+/**
+ * The SDK warns on Node 20 that its releases after January 2027 will need Node 22. The version
+ * this package depends on supports Node 20, which `engines` allows, so the warning is noise for our
+ * users: it is turned off while our client is made (the SDK checks once, at construction), leaving
+ * the user's environment as it was.
+ */
+function withoutNodeVersionWarning<T>(make: () => T): T {
+  const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'
+  const before = process.env[name]
+  process.env[name] = 'true'
+  try {
+    return make()
+  } finally {
+    if (before === undefined) delete process.env[name]
+    else process.env[name] = before
+  }
 }
