@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
+// The MinIO servers the integration, package and TensorFlow tests talk to.
+const globalSetup = ['test/server/global-setup.ts']
+
 export default defineConfig({
   test: {
-    globalSetup: ['test/server/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
@@ -12,13 +14,14 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'build/test-results.json' }]],
     // The conformance suite: every integration test once per backend, so the two cannot drift.
     projects: [
+      // Pure logic: no server (npm run test:unit needs neither Go nor MinIO).
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'native', include: ['test/integration/**/*.test.ts'], env: { S3FS_TEST_BACKEND: 'native' } } },
-      { extends: true, test: { name: 'js', include: ['test/integration/**/*.test.ts'], env: { S3FS_TEST_BACKEND: 'js' } } },
+      { extends: true, test: { name: 'native', include: ['test/integration/**/*.test.ts'], env: { S3FS_TEST_BACKEND: 'native' }, globalSetup } },
+      { extends: true, test: { name: 'js', include: ['test/integration/**/*.test.ts'], env: { S3FS_TEST_BACKEND: 'js' }, globalSetup } },
       // What a user installs: the packed tarball, its prebuilt binaries, the from-source build.
-      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
+      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'], globalSetup } },
       // The TensorFlow plugin inside real TensorFlow (Python, tfjs-node): npm run test:tensorflow.
-      { extends: true, test: { name: 'tensorflow', include: ['test/tensorflow/**/*.test.ts'] } },
+      { extends: true, test: { name: 'tensorflow', include: ['test/tensorflow/**/*.test.ts'], globalSetup } },
     ],
   },
 })

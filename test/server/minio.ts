@@ -85,12 +85,29 @@ function makeCertificate(dir: string): string {
   return path.join(dir, 'public.crt')
 }
 
+let binaryPath: string | undefined
+let binaryError: Error | undefined
+
+/** The MinIO server, built once per process (scripts/build-minio.sh); one clear error when it cannot be. */
+export function minioBinary(): string {
+  if (binaryPath !== undefined) return binaryPath
+  if (binaryError !== undefined) throw binaryError
+  try {
+    binaryPath = execFileSync('bash', [path.join(repoRoot(), 'scripts', 'build-minio.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    return binaryPath
+  } catch (error) {
+    const reason = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim()
+    binaryError = new Error(`The integration tests need the MinIO test server, which could not be built: ${reason}\n` + 'npm run test:unit runs the unit tests without it.')
+    throw binaryError
+  }
+}
+
 /**
  * Starts MinIO on a free loopback port with random credentials and the given buckets; with
  * `tls`, over HTTPS with a fresh self-signed certificate (its path in `caFile`).
  */
 export async function startMinio(buckets: string[], options: { tls?: boolean } = {}): Promise<TestServer> {
-  const binary = execFileSync('bash', [path.join(repoRoot(), 'scripts', 'build-minio.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const binary = minioBinary()
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-minio-'))
   const port = await freePort()
   const consolePort = await freePort()
