@@ -12,6 +12,7 @@ bool MetaRequestCall::Begin(S3Response& refusal) {
     refusal.crt_error = aws_last_error();
     return false;
   }
+  response_.authority = message_.authority();
   aws_s3_meta_request_options options{};
   options.type = request_.type;
   options.message = message_.message();

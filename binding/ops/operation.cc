@@ -7,12 +7,30 @@
 
 namespace s3fs {
 
+namespace {
+
+// A failure that never reached S3 (nothing listening, no such host, a TLS or protocol mismatch)
+// names where the request went: the URL alone does not say which endpoint was configured.
+engine::Status WithAuthority(engine::Status status, const S3Response& response) {
+  static const char* kNetworkCodes[] = {"ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "ENETUNREACH", "EPROTO"};
+  if (response.authority.empty()) return status;
+  for (const char* code : kNetworkCodes) {
+    if (status.code == code) {
+      status.message += ", talking to " + response.authority;
+      break;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
 engine::Status StatusOf(const S3Response& response) {
   if (response.crt_error == 0 || response.crt_error == AWS_ERROR_S3_INVALID_RESPONSE_STATUS) {
     if (response.http_status >= 200 && response.http_status < 300) return engine::Status::Ok();
     // A request that ended with no status line understood: the server does not speak the HTTP the
     // endpoint was configured for (plain http to a TLS port, for one).
-    if (response.http_status == 0) return engine::StatusFromCrtError(AWS_ERROR_HTTP_PROTOCOL_ERROR);
+    if (response.http_status == 0) return WithAuthority(engine::StatusFromCrtError(AWS_ERROR_HTTP_PROTOCOL_ERROR), response);
     // S3 (and the servers that speak it) names every response with a request id; a 400 without one
     // comes from a server that does not speak S3 as configured (plain http to a TLS port, say).
     if (response.http_status == 400 && response.Header("x-amz-request-id").empty()) {
@@ -23,7 +41,7 @@ engine::Status StatusOf(const S3Response& response) {
     }
     return engine::StatusFromHttp(response.http_status, response.error_body);
   }
-  return engine::StatusFromCrtError(response.crt_error);
+  return WithAuthority(engine::StatusFromCrtError(response.crt_error), response);
 }
 
 void Operation::Cancel(engine::Status reason) {

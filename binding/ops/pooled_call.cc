@@ -53,6 +53,7 @@ void PooledCall::Attempt() {
   response_ = S3Response{};
   message_ = std::make_unique<S3Message>();
   if (!message_->Build(engine_, request_, caller_memory_)) return Finish(aws_last_error());
+  response_.authority = message_->authority();
 
   aws_signing_config_aws signing = *engine_.signing_config();
   aws_date_time_init_now(&signing.date);

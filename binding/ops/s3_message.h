@@ -34,6 +34,7 @@ class S3Message {
   aws_uri* endpoint() { return &endpoint_; }
   const std::string& host() const { return host_; }
   uint16_t port() const { return port_; }
+  std::string authority() const { return host_ + ":" + std::to_string(port_); }
 
  private:
   aws_http_message* message_ = nullptr;

@@ -46,6 +46,7 @@ struct S3Response {
   std::string error_body;
   uint64_t bytes_received = 0;
   int file_error = 0;  // errno of a failed write to dest_fd
+  std::string authority;  // host:port the request went to, for errors that never reached S3
 
   bool ok() const { return crt_error == 0 && http_status >= 200 && http_status < 300; }
   std::string Header(std::string_view lower_name) const;

@@ -77,6 +77,7 @@ describe('errors name the URL and carry stable codes', () => {
     refused.close()
     expect(error).toMatchObject({ code: 'ECONNREFUSED' })
     expect((error as Error).message).toContain(url('x'))
+    expect((error as Error).message).toContain(`127.0.0.1:${port}`)
   })
 })
 
