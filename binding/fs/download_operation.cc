@@ -11,9 +11,27 @@ namespace s3fs {
 
 namespace {
 
+// The errno's own name, as Node's fs reports it (the JS backend gets the same codes from fs).
+const char* ErrnoCode(int error) {
+  switch (error) {
+    case ENOENT: return "ENOENT";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case ENOSPC: return "ENOSPC";
+    case EDQUOT: return "EDQUOT";
+    case EISDIR: return "EISDIR";
+    case ENOTDIR: return "ENOTDIR";
+    case EEXIST: return "EEXIST";
+    case EROFS: return "EROFS";
+    case EMFILE: return "EMFILE";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case EXDEV: return "EXDEV";
+    default: return "EIO";
+  }
+}
+
 engine::Status FileError(int error, const std::string& what, const std::string& path) {
-  const char* code = error == ENOENT ? "ENOENT" : error == EACCES ? "EACCES" : error == ENOSPC ? "ENOSPC" : "EIO";
-  return engine::Status::Error(code, what + " " + path + ": " + std::strerror(error));
+  return engine::Status::Error(ErrnoCode(error), what + " " + path + ": " + std::strerror(error));
 }
 
 }  // namespace

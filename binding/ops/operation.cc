@@ -31,12 +31,16 @@ engine::Status StatusOf(const S3Response& response) {
     // A request that ended with no status line understood: the server does not speak the HTTP the
     // endpoint was configured for (plain http to a TLS port, for one).
     if (response.http_status == 0) return WithAuthority(engine::StatusFromCrtError(AWS_ERROR_HTTP_PROTOCOL_ERROR), response);
-    // S3 (and the servers that speak it) names every response with a request id; a 400 without one
-    // comes from a server that does not speak S3 as configured (plain http to a TLS port, say).
-    if (response.http_status == 400 && response.Header("x-amz-request-id").empty()) {
-      engine::Status status = engine::StatusFromHttp(response.http_status, response.error_body);
+    // S3 (and the servers that speak it) names every response with a request id; a refusal without
+    // one comes from a server that does not speak S3 as configured (plain http to a TLS port, or not
+    // an S3 server at all), and must not read as a missing key.
+    if (response.http_status >= 400 && response.http_status < 500 && response.Header("x-amz-request-id").empty()) {
+      engine::Status status;
       status.code = "EPROTO";
-      status.message = "the server's answer is not S3's (is the endpoint's scheme, or S3_USE_HTTPS, right?): " + status.message;
+      status.http_status = response.http_status;
+      status.message = "the endpoint at " + response.authority + " did not answer as S3 (HTTP " +
+                       std::to_string(response.http_status) +
+                       " without a request id; are S3_ENDPOINT and its scheme, or S3_USE_HTTPS, right?)";
       return status;
     }
     return engine::StatusFromHttp(response.http_status, response.error_body);

@@ -53,9 +53,12 @@ export class JsBackend implements Backend {
   readonly name = 'js' as const
   readonly #client: S3Client
   readonly #config: ResolvedConfig
+  /** host:port of the endpoint, for errors from a server that does not speak S3. */
+  readonly #endpoint: string
 
   constructor(config: ResolvedConfig) {
     this.#config = config
+    this.#endpoint = config.endpointHost === '' ? `s3.${config.region}.amazonaws.com:443` : `${config.endpointHost}:${config.endpointPort || (config.useHttps ? 443 : 80)}`
     this.#client = createS3Client(config)
   }
 
@@ -65,7 +68,7 @@ export class JsBackend implements Backend {
       const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
       return (await send(command, options?.signal ? { abortSignal: options.signal } : {})) as T
     } catch (error) {
-      throw errorFromSdk(error, op, url, this.#config.credentialSources)
+      throw errorFromSdk(error, op, url, this.#config.credentialSources, this.#endpoint)
     }
   }
 
@@ -178,7 +181,7 @@ export class JsBackend implements Backend {
         n += bytes.length
       }
     } catch (error) {
-      throw errorFromSdk(error, op, path.url, this.#config.credentialSources)
+      throw errorFromSdk(error, op, path.url, this.#config.credentialSources, this.#endpoint)
     }
     return Math.min(n, length)
   }
@@ -255,7 +258,7 @@ export class JsBackend implements Backend {
       const done = await upload.done()
       return { etag: done.ETag ?? '' }
     } catch (error) {
-      throw errorFromSdk(error, op, path.url, this.#config.credentialSources)
+      throw errorFromSdk(error, op, path.url, this.#config.credentialSources, this.#endpoint)
     } finally {
       options?.signal?.removeEventListener('abort', onAbort)
     }

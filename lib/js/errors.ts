@@ -32,7 +32,7 @@ const STATUS_NAMES = new Set(['NotFound', 'Forbidden', 'BadRequest', 'Unknown', 
  * An @aws-sdk/client-s3 failure as the native engine reports the same failure: the same code, S3
  * code, HTTP status and message shape, and never a secret (the SDK's messages carry none).
  */
-export function errorFromSdk(error: unknown, op: string, url: string, credentialSources: string): S3FsError {
+export function errorFromSdk(error: unknown, op: string, url: string, credentialSources: string, endpoint: string): S3FsError {
   if (error instanceof S3FsError) return error
   const e = (error ?? {}) as SdkError
   if (e.name === 'AbortError') return abortError(op, url, error)
@@ -43,10 +43,11 @@ export function errorFromSdk(error: unknown, op: string, url: string, credential
     const code = (e.code && NETWORK_CODES[e.code]) ?? (e.name === 'TimeoutError' ? 'ETIMEDOUT' : 'EIO')
     return new S3FsError(code, `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`, { op, url })
   }
-  if (status === 400 && e.$metadata?.requestId === undefined) {
-    // S3 (and the servers that speak it) names every response with a request id; a 400 without one
-    // comes from a server that does not speak S3 as configured (plain http to a TLS port, say).
-    const detail = "the server's answer is not S3's (is the endpoint's scheme, or S3_USE_HTTPS, right?): HTTP 400"
+  if (status >= 400 && status < 500 && e.$metadata?.requestId === undefined) {
+    // S3 (and the servers that speak it) names every response with a request id; a refusal without
+    // one comes from a server that does not speak S3 as configured (plain http to a TLS port, or not
+    // an S3 server at all), and must not read as a missing key.
+    const detail = `the endpoint at ${endpoint} did not answer as S3 (HTTP ${status} without a request id; are S3_ENDPOINT and its scheme, or S3_USE_HTTPS, right?)`
     return new S3FsError('EPROTO', detail, { op, url, httpStatus: status })
   }
   const s3Code = e.name !== undefined && !STATUS_NAMES.has(e.name) ? e.name : undefined

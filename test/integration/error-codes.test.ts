@@ -1,6 +1,8 @@
 // Errors a user hits with a wrong setting or a wrong argument: each an S3FsError with a code from
 // the README's list (or, for a wrong argument, a Node-style RangeError), never a raw error or a hang.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -45,6 +47,26 @@ test('plain http to a TLS port: EPROTO naming the URL, for single requests and t
     expect((error as Error).message).toContain(target)
   }
   mismatched.close()
+})
+
+test('an endpoint that is not an S3 server: EPROTO naming host:port, never ENOENT', async () => {
+  const notS3 = http.createServer((request, response) => {
+    response.writeHead(404, { 'content-type': 'text/html' })
+    response.end('<html>Not Found</html>')
+  })
+  await new Promise<void>((resolve) => notS3.listen(0, '127.0.0.1', resolve))
+  const { port } = notS3.address() as AddressInfo
+  const wrong = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: `http://127.0.0.1:${port}` }), maxRetries: 1 })
+  try {
+    for (const operation of [() => wrong.stat(url('x')), () => wrong.readFile(url('x')), () => wrong.readdir(url('d'))]) {
+      const error = await operation().catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'EPROTO' })
+      expect((error as Error).message).toContain(`the endpoint at 127.0.0.1:${port} did not answer as S3`)
+    }
+  } finally {
+    wrong.close()
+    notS3.close()
+  }
 })
 
 test('an https endpoint with a CA file that does not exist: an S3FsError from the constructor naming the variable and the path', () => {

@@ -36,3 +36,14 @@ test('a failed download leaves no file behind; a missing local file is ENOENT na
   expect(error).toMatchObject({ code: 'ENOENT' })
   expect((error as Error).message).toContain('no-such-file')
 })
+
+test('downloading a file onto an existing local directory is EISDIR, once in the message, and leaves nothing behind', async () => {
+  const key = url(`${uniquePrefix('transfer')}/file.bin`)
+  await fs.writeFile(key, randomData(1000))
+  const target = mkdtempSync(path.join(dir, 'existing-dir-'))
+  const error = await fs.download(key, target).catch((e: unknown) => e)
+  expect(error).toMatchObject({ code: 'EISDIR' })
+  expect((error as Error).message.match(/EISDIR/g)).toHaveLength(1)
+  expect(readdirSync(target)).toEqual([])
+  expect(readdirSync(dir).filter((name) => name.includes('.s3fs-') || name.endsWith('.partial'))).toEqual([])
+})
