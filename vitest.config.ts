@@ -11,7 +11,8 @@ export default defineConfig({
     // Two cores: the test server and the native I/O threads need the rest.
     // --expose-gc: the test that an unclosed write handle aborts its upload when collected.
     poolOptions: { forks: { maxForks: 2, minForks: 1, execArgv: ['--expose-gc'] } },
-    reporters: ['default', ['json', { outputFile: 'build/test-results.json' }]],
+    // S3FS_TEST_REPORT: npm run test:tensorflow keeps its report beside npm test's, for .ci/run's summary.
+    reporters: ['default', ['json', { outputFile: process.env.S3FS_TEST_REPORT ?? 'build/test-results.json' }]],
     // The conformance suite: every integration test once per backend, so the two cannot drift.
     projects: [
       // Pure logic: no server (npm run test:unit needs neither Go nor MinIO).

@@ -70,6 +70,11 @@ test('with the prebuilt addon: installs without building, and the native backend
   expect(smoke.status, smoke.stderr).toBe(0)
   expect(smoke.stderr).not.toMatch(/S3FS_NATIVE_UNAVAILABLE/)
   expect(JSON.parse(smoke.stdout)).toEqual(nativeSmokeResult('x64'))
+
+  // The package's command names the TensorFlow plugin it ships, for register_filesystem_plugin.
+  const plugin = await runAsUser(path.join(project.dir, 'node_modules', '.bin', 's3fs'), ['tf-plugin'], project.dir, project.env)
+  expect(plugin.status, plugin.stderr).toBe(0)
+  expect(plugin.stdout.trim()).toBe(path.join(installed, 'prebuilds', 'linux-x64', 's3fs_tensorflow_plugin.so'))
 }, 300_000)
 
 test('without prebuilds: the install succeeds, the JS backend serves, and the warning is printed once', async () => {
