@@ -17,8 +17,17 @@ import { readStream, type ReadStreamOptions, writeStream, type WriteStreamOption
 import { parseObjectUrl, parseS3Url } from './url.js'
 import { WriteHandle } from './write-handle.js'
 
-export interface Stats extends FileStat {
+/** What stat returns, shaped like node:fs's Stats so that code moves between the two. */
+export interface Stats extends Omit<FileStat, 'isDirectory'> {
   isFile(): boolean
+  isDirectory(): boolean
+  /** mtimeMs as a Date (the epoch for a directory, which S3 keeps no time for). */
+  mtime: Date
+}
+
+export interface ReadFileOptions extends CallOptions {
+  /** Decode the bytes as this encoding and return a string, as fs.readFile does. */
+  encoding?: BufferEncoding | null
 }
 
 export interface RmOptions extends CallOptions {
@@ -63,8 +72,8 @@ export class S3FileSystem {
 
   async stat(url: string, options?: CallOptions): Promise<Stats> {
     options ??= {}
-    const st = await this.#backend.stat(parseS3Url(url, 'stat'), options)
-    return { ...st, isFile: () => !st.isDirectory }
+    const { isDirectory, ...st } = await this.#backend.stat(parseS3Url(url, 'stat'), options)
+    return { ...st, mtime: new Date(st.mtimeMs), isDirectory: () => isDirectory, isFile: () => !isDirectory }
   }
 
   async exists(url: string, options?: CallOptions): Promise<boolean> {
@@ -78,9 +87,17 @@ export class S3FileSystem {
     }
   }
 
-  async readFile(url: string, options?: CallOptions): Promise<Buffer> {
-    options ??= {}
-    return this.#backend.readFile(parseObjectUrl(url, 'readFile'), options)
+  /** The whole object: a Buffer, or with an encoding ('utf8' or { encoding }) a string, as fs.readFile. */
+  readFile(url: string, options: BufferEncoding | (ReadFileOptions & { encoding: BufferEncoding })): Promise<string>
+  readFile(url: string, options?: ReadFileOptions | null): Promise<Buffer>
+  async readFile(url: string, options?: BufferEncoding | ReadFileOptions | null): Promise<Buffer | string> {
+    const callOptions = typeof options === 'string' || options == null ? {} : options
+    const encoding = typeof options === 'string' ? options : options?.encoding
+    if (encoding != null && !Buffer.isEncoding(encoding)) {
+      throw Object.assign(new TypeError(`The argument 'encoding' is invalid encoding. Received '${String(encoding)}'`), { code: 'ERR_INVALID_ARG_VALUE' })
+    }
+    const bytes = await this.#backend.readFile(parseObjectUrl(url, 'readFile'), callOptions)
+    return encoding == null ? bytes : bytes.toString(encoding)
   }
 
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; fewer at the end, 0 past it. */

@@ -56,7 +56,7 @@ describe('rename', () => {
     await fs.rename(url(`${dir}/src`), url(`${dir}/dst`))
     expect(await fs.exists(url(`${dir}/src`))).toBe(false)
     for (const n of names) expect((await fs.readFile(url(`${dir}/dst/${n}`))).toString()).toBe(n)
-    expect((await fs.stat(url(`${dir}/dst/empty`))).isDirectory).toBe(true)
+    expect((await fs.stat(url(`${dir}/dst/empty`))).isDirectory()).toBe(true)
   })
 
   test('refuses to move a directory into itself', async () => {

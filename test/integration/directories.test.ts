@@ -19,20 +19,22 @@ beforeAll(async () => {
 
 describe('stat', () => {
   test('an object is a file with its size', async () => {
-    expect(await fs.stat(url(`${prefix}/file.txt`))).toMatchObject({ isDirectory: false, size: 1 })
+    const st = await fs.stat(url(`${prefix}/file.txt`))
+    expect(st).toMatchObject({ size: 1 })
+    expect([st.isFile(), st.isDirectory()]).toEqual([true, false])
   })
   test('a prefix with keys under it is a directory', async () => {
     const st = await fs.stat(url(`${prefix}/implicit`))
-    expect(st.isDirectory).toBe(true)
+    expect(st.isDirectory()).toBe(true)
     expect(st.isFile()).toBe(false)
-    expect((await fs.stat(url(`${prefix}/implicit/`))).isDirectory).toBe(true)
+    expect((await fs.stat(url(`${prefix}/implicit/`))).isDirectory()).toBe(true)
   })
   test('a dir/ marker alone is a directory', async () => {
-    expect((await fs.stat(url(`${prefix}/marker`))).isDirectory).toBe(true)
+    expect((await fs.stat(url(`${prefix}/marker`))).isDirectory()).toBe(true)
   })
   test('the bucket root is a directory', async () => {
-    expect((await fs.stat(`s3://${BUCKET}`)).isDirectory).toBe(true)
-    expect((await fs.stat(`s3://${BUCKET}/`)).isDirectory).toBe(true)
+    expect((await fs.stat(`s3://${BUCKET}`)).isDirectory()).toBe(true)
+    expect((await fs.stat(`s3://${BUCKET}/`)).isDirectory()).toBe(true)
   })
   test('a key prefix that is not a whole path segment is nothing', async () => {
     await expect(fs.stat(url(`${prefix}/impl`))).rejects.toMatchObject({ code: 'ENOENT' })

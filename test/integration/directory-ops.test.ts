@@ -26,7 +26,7 @@ describe('mkdir', () => {
     const dir = uniquePrefix('mkdir')
     await fs.mkdir(url(dir))
     expect(await keysUnder(dir)).toEqual([`${dir}/`])
-    expect((await fs.stat(url(dir))).isDirectory).toBe(true)
+    expect((await fs.stat(url(dir))).isDirectory()).toBe(true)
     expect(await fs.readdir(url(dir))).toEqual([])
   })
   test('non-recursive: EEXIST on an existing path, ENOENT without a parent', async () => {
@@ -42,7 +42,7 @@ describe('mkdir', () => {
     const dir = uniquePrefix('mkdir')
     await fs.mkdir(url(`${dir}/a/b/c`), { recursive: true })
     await fs.mkdir(url(`${dir}/a/b/c`), { recursive: true })
-    expect((await fs.stat(url(`${dir}/a/b`))).isDirectory).toBe(true)
+    expect((await fs.stat(url(`${dir}/a/b`))).isDirectory()).toBe(true)
   })
   test('on a bucket root checks that the bucket exists', async () => {
     await expect(fs.mkdir(`s3://${BUCKET}`, { recursive: true })).resolves.toBeUndefined()

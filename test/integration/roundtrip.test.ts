@@ -26,12 +26,24 @@ describe('writeFile then readFile is byte-exact', () => {
       expect(back.length).toBe(size)
       expect(back.equals(data)).toBe(true)
       const st = await fs.stat(url(key))
-      expect(st).toMatchObject({ isDirectory: false, size })
+      expect(st).toMatchObject({ size })
       expect(st.isFile()).toBe(true)
+      expect(st.isDirectory()).toBe(false)
       expect(st.etag).toMatch(/^".+"$/)
       expect(Math.abs(st.mtimeMs - Date.now())).toBeLessThan(10 * 60_000)
+      expect(st.mtime).toBeInstanceOf(Date)
+      expect(st.mtime.getTime()).toBe(st.mtimeMs)
     })
   }
+
+  test('readFile with an encoding returns a string, as fs.readFile does', async () => {
+    const key = url(`${prefix}/text.txt`)
+    await fs.writeFile(key, 'héllo wörld')
+    expect(await fs.readFile(key, 'utf8')).toBe('héllo wörld')
+    expect(await fs.readFile(key, { encoding: 'base64' })).toBe(Buffer.from('héllo wörld').toString('base64'))
+    expect(Buffer.isBuffer(await fs.readFile(key, { encoding: null }))).toBe(true)
+    await expect(fs.readFile(key, 'klingon' as BufferEncoding)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' })
+  })
 
   test('what the server stores is what was written (checked with an independent client)', async () => {
     const key = `${prefix}/independent.bin`
