@@ -1,5 +1,6 @@
 import { stat as fsStat } from 'node:fs/promises'
-import type { Readable, Writable } from 'node:stream'
+import { Readable, type Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
 import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
@@ -24,6 +25,9 @@ export interface Stats extends Omit<FileStat, 'isDirectory'> {
   /** mtimeMs as a Date (the epoch for a directory, which S3 keeps no time for). */
   mtime: Date
 }
+
+/** What writeFile takes, as fs.writeFile does. */
+export type WriteFileData = string | ArrayBufferView | ArrayBuffer | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>
 
 export interface ReadFileOptions extends CallOptions {
   /** Decode the bytes as this encoding and return a string, as fs.readFile does. */
@@ -108,20 +112,33 @@ export class S3FileSystem {
     return this.#backend.read(path, buffer, offset, length, position, options)
   }
 
-  /** A single PUT below the part size, a multipart upload above it; a failed upload leaves nothing. */
-  async writeFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
+  /**
+   * A single PUT below the part size, a multipart upload above it; a failed upload leaves nothing.
+   * Takes what fs.writeFile takes: a string, any TypedArray, DataView or ArrayBuffer, or an (async)
+   * iterable of chunks such as a Readable, which is streamed through a multipart upload (memory
+   * bounded by part size x parts in flight, not by the data's size).
+   */
+  async writeFile(url: string, data: WriteFileData, options?: CallOptions): Promise<void> {
     options ??= {}
     const path = parseObjectUrl(url, 'writeFile')
-    const bytes = toBytes(data, 'writeFile', url)
+    const bytes = bytesOf(data)
+    if (bytes === undefined && !isIterable(data)) throw invalidData(data, 'a string, TypedArray, DataView, ArrayBuffer or an (async) iterable')
     await refuseDirectoryTarget(this.#backend, path, 'writeFile', options)
-    await this.#backend.writeFile(path, bytes, options)
+    if (bytes !== undefined) {
+      await this.#backend.writeFile(path, bytes, options)
+      return
+    }
+    const stream = writeStream(new WriteHandle(this.#backend, path, this.#config), options.signal ? { signal: options.signal } : {})
+    await pipeline(Readable.from(data as Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>), stream)
   }
 
   /** Appends without re-uploading what is there when it is 5 MiB or more (server-side copy). */
-  async appendFile(url: string, data: Uint8Array | string, options?: CallOptions): Promise<void> {
+  async appendFile(url: string, data: string | ArrayBufferView | ArrayBuffer, options?: CallOptions): Promise<void> {
     options ??= {}
     const path = parseObjectUrl(url, 'appendFile')
-    await appendFile(this.#backend, path, toBytes(data, 'appendFile', url), this.#config.partSize, options)
+    const bytes = bytesOf(data)
+    if (bytes === undefined) throw invalidData(data, 'a string, TypedArray, DataView or ArrayBuffer')
+    await appendFile(this.#backend, path, bytes, this.#config.partSize, options)
   }
 
   /**
@@ -269,8 +286,20 @@ function selectBackend(config: ResolvedConfig): Backend {
   }
 }
 
-function toBytes(data: Uint8Array | string, op: string, url: string): Uint8Array {
+/** Bytes in any of the forms fs.writeFile takes them, without copying; undefined for anything else. */
+function bytesOf(data: unknown): Uint8Array | undefined {
   if (typeof data === 'string') return Buffer.from(data, 'utf8')
   if (data instanceof Uint8Array) return data
-  throw new S3FsError('EINVAL', 'data must be a string, Buffer or Uint8Array', { op, url })
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) return new Uint8Array(data)
+  return undefined
+}
+
+function isIterable(data: unknown): data is Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string> {
+  return data != null && (typeof (data as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+}
+
+function invalidData(data: unknown, what: string): TypeError {
+  const received = data === null ? 'null' : typeof data
+  return Object.assign(new TypeError(`The "data" argument must be ${what}. Received ${received}`), { code: 'ERR_INVALID_ARG_TYPE' })
 }

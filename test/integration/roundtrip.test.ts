@@ -1,7 +1,9 @@
+import { Readable } from 'node:stream'
+
 import { GetObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, test } from 'vitest'
 
-import { randomData, reference, testFs, uniquePrefix, url } from '../helpers.js'
+import { expectNoMultipartUploads, randomData, reference, testFs, uniquePrefix, url } from '../helpers.js'
 
 const PART = 5 * 1024 * 1024
 const fs = testFs({ partSize: PART })
@@ -35,6 +37,35 @@ describe('writeFile then readFile is byte-exact', () => {
       expect(st.mtime.getTime()).toBe(st.mtimeMs)
     })
   }
+
+  test('writeFile takes what fs.writeFile takes: TypedArrays, DataView, ArrayBuffer, iterables and Readables', async () => {
+    const bytes = randomData(4096)
+    const forms: Array<[string, unknown]> = [
+      ['float32', new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))],
+      ['dataview', new DataView(bytes.buffer, bytes.byteOffset, bytes.length)],
+      ['arraybuffer', bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)],
+      ['iterable', [bytes.subarray(0, 1000), bytes.subarray(1000)]],
+      ['async-iterable', (async function* () {
+        yield bytes.subarray(0, 10)
+        yield bytes.subarray(10)
+      })()],
+      ['readable', Readable.from([bytes.subarray(0, 3000), bytes.subarray(3000)])],
+    ]
+    for (const [name, data] of forms) {
+      const key = url(`${prefix}/forms/${name}`)
+      await fs.writeFile(key, data as Uint8Array)
+      expect((await fs.readFile(key)).equals(bytes), name).toBe(true)
+    }
+    await expect(fs.writeFile(url(`${prefix}/forms/number`), 42 as never)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+  })
+
+  test('a Readable larger than a part is streamed through a multipart upload', async () => {
+    const key = url(`${prefix}/streamed.bin`)
+    const chunks = Array.from({ length: 3 }, () => randomData(PART))
+    await fs.writeFile(key, Readable.from(chunks))
+    expect((await fs.readFile(key)).equals(Buffer.concat(chunks))).toBe(true)
+    await expectNoMultipartUploads(`${prefix}/streamed.bin`)
+  })
 
   test('readFile with an encoding returns a string, as fs.readFile does', async () => {
     const key = url(`${prefix}/text.txt`)
