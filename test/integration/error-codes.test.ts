@@ -10,7 +10,7 @@ import { afterAll, expect, inject, test } from 'vitest'
 
 import { S3FileSystem, S3FsError } from '../../lib/index.js'
 import { freePort } from '../server/minio.js'
-import { testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+import { backendUnderTest, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const tls = inject('s3tls')
 const fs = testFs()
@@ -40,12 +40,20 @@ test('plain http to a TLS port: EPROTO naming the URL, for single requests and t
     [url('y'), () => mismatched.writeFile(url('y'), 'x')],
     [url('d'), () => mismatched.readdir(url('d'))],
   ]
+  // The TLS server answers plain http with a 400 and closes with the request partly unread, which
+  // resets the connection; when the client reads late (a loaded machine) the reset overtakes that
+  // answer and only the reset is seen. Measured with the native backend on a loaded 2-core machine:
+  // about 1 request in 10. Node's HTTP client reads the answer first every time.
+  const codes = backendUnderTest === 'native' ? ['EPROTO', 'ECONNRESET'] : ['EPROTO']
+  const seen: string[] = []
   for (const [target, operation] of operations) {
     const error = await operation().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(S3FsError)
-    expect(error).toMatchObject({ code: 'EPROTO' })
+    expect(codes).toContain((error as S3FsError).code)
     expect((error as Error).message).toContain(target)
+    seen.push((error as S3FsError).code)
   }
+  expect(seen).toContain('EPROTO')
   mismatched.close()
 })
 
