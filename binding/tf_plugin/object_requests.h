@@ -31,6 +31,17 @@ engine::Status CopyObject(BlockingEngine& engine, const ObjectPath& source, cons
 engine::Status DeleteKeys(BlockingEngine& engine, const std::string& bucket, const std::vector<std::string>& keys,
                           std::vector<std::string>* undeleted);
 
+struct ObjectCopy {
+  ObjectPath source;
+  ObjectPath target;
+  uint64_t size = 0;
+  std::string etag;
+};
+
+// Many copies, `concurrency` at once; copied[i] tells whether copies[i] succeeded. The first error.
+engine::Status CopyObjects(BlockingEngine& engine, const std::vector<ObjectCopy>& copies, size_t concurrency,
+                           std::vector<bool>& copied);
+
 struct CompletedPart {
   int number = 0;
   std::string etag;
@@ -60,20 +71,5 @@ class MultipartUpload {
   ObjectPath path_;
   std::string upload_id_;
 };
-
-}  // namespace s3fs::tensorflow_plugin
-
-namespace s3fs::tensorflow_plugin {
-
-struct ObjectCopy {
-  ObjectPath source;
-  ObjectPath target;
-  uint64_t size = 0;
-  std::string etag;
-};
-
-// Many copies, `concurrency` at once; copied[i] tells whether copies[i] succeeded. The first error.
-engine::Status CopyObjects(BlockingEngine& engine, const std::vector<ObjectCopy>& copies, size_t concurrency,
-                           std::vector<bool>& copied);
 
 }  // namespace s3fs::tensorflow_plugin

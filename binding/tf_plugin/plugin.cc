@@ -133,25 +133,45 @@ void Cleanup(TF_Filesystem* filesystem) { delete static_cast<PluginFilesystem*>(
 
 char* TranslateName(const TF_Filesystem*, const char* uri) { return CopyString(CleanS3Url(uri)); }
 
-void NewRandomAccessFile(const TF_Filesystem* filesystem, const char* url, TF_RandomAccessFile* file, TF_Status* status) {
+// Every path operation: the URL parsed and the filesystem found, `operation` run on them, and its
+// outcome reported to TensorFlow. True when it succeeded.
+template <typename Operation>
+bool Run(const TF_Filesystem* filesystem, const char* url, TF_Status* status, Operation operation) {
   S3Filesystem* fs;
   ObjectPath path;
-  if (!Prepare(filesystem, url, status, fs, path)) return;
-  std::unique_ptr<RandomAccessFile> reader;
-  engine::Status result = RandomAccessFile::Open(*fs, path, reader);
-  if (result.ok()) file->plugin_file = reader.release();
+  if (!Prepare(filesystem, url, status, fs, path)) return false;
+  engine::Status result = operation(*fs, path);
   Report(status, result, url);
+  return result.ok();
+}
+
+// Rename and copy: both URLs parsed; the outcome reported against the source.
+template <typename Operation>
+void RunOnTwo(const TF_Filesystem* filesystem, const char* source_url, const char* target_url, TF_Status* status,
+              Operation operation) {
+  ObjectPath target;
+  engine::Status parsed = ParseS3Url(target_url, target);
+  if (!parsed.ok()) return SetError(status, parsed, target_url);
+  Run(filesystem, source_url, status, [&](S3Filesystem& fs, const ObjectPath& source) { return operation(fs, source, target); });
+}
+
+void NewRandomAccessFile(const TF_Filesystem* filesystem, const char* url, TF_RandomAccessFile* file, TF_Status* status) {
+  Run(filesystem, url, status, [file](S3Filesystem& fs, const ObjectPath& path) {
+    std::unique_ptr<RandomAccessFile> reader;
+    engine::Status result = RandomAccessFile::Open(fs, path, reader);
+    file->plugin_file = reader.release();
+    return result;
+  });
 }
 
 void NewWritable(const TF_Filesystem* filesystem, const char* url, bool append, TF_WritableFile* file,
                  TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (!Prepare(filesystem, url, status, fs, path)) return;
-  std::unique_ptr<WritableFile> writer;
-  engine::Status result = WritableFile::Open(*fs, path, append, writer);
-  if (result.ok()) file->plugin_file = writer.release();
-  Report(status, result, url);
+  Run(filesystem, url, status, [file, append](S3Filesystem& fs, const ObjectPath& path) {
+    std::unique_ptr<WritableFile> writer;
+    engine::Status result = WritableFile::Open(fs, path, append, writer);
+    file->plugin_file = writer.release();
+    return result;
+  });
 }
 
 void NewWritableFile(const TF_Filesystem* filesystem, const char* url, TF_WritableFile* file, TF_Status* status) {
@@ -164,117 +184,94 @@ void NewAppendableFile(const TF_Filesystem* filesystem, const char* url, TF_Writ
 
 void NewMemoryRegion(const TF_Filesystem* filesystem, const char* url, TF_ReadOnlyMemoryRegion* region,
                      TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (!Prepare(filesystem, url, status, fs, path)) return;
-  std::unique_ptr<MemoryRegion> opened;
-  engine::Status result = MemoryRegion::Open(*fs, path, opened);
-  if (result.ok()) region->plugin_memory_region = opened.release();
-  Report(status, result, url);
+  Run(filesystem, url, status, [region](S3Filesystem& fs, const ObjectPath& path) {
+    std::unique_ptr<MemoryRegion> opened;
+    engine::Status result = MemoryRegion::Open(fs, path, opened);
+    region->plugin_memory_region = opened.release();
+    return result;
+  });
 }
 
 void CreateDir(const TF_Filesystem* filesystem, const char* url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (Prepare(filesystem, url, status, fs, path)) Report(status, fs->CreateDir(path, false), url);
+  Run(filesystem, url, status, [](S3Filesystem& fs, const ObjectPath& path) { return fs.CreateDir(path, false); });
 }
 
 void RecursivelyCreateDir(const TF_Filesystem* filesystem, const char* url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (Prepare(filesystem, url, status, fs, path)) Report(status, fs->CreateDir(path, true), url);
+  Run(filesystem, url, status, [](S3Filesystem& fs, const ObjectPath& path) { return fs.CreateDir(path, true); });
 }
 
 void DeleteFile(const TF_Filesystem* filesystem, const char* url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (Prepare(filesystem, url, status, fs, path)) Report(status, fs->DeleteFile(path), url);
+  Run(filesystem, url, status, [](S3Filesystem& fs, const ObjectPath& path) { return fs.DeleteFile(path); });
 }
 
 void DeleteDir(const TF_Filesystem* filesystem, const char* url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (Prepare(filesystem, url, status, fs, path)) Report(status, fs->DeleteDir(path), url);
+  Run(filesystem, url, status, [](S3Filesystem& fs, const ObjectPath& path) { return fs.DeleteDir(path); });
 }
 
 void DeleteRecursively(const TF_Filesystem* filesystem, const char* url, uint64_t* undeleted_files,
                        uint64_t* undeleted_dirs, TF_Status* status) {
   *undeleted_files = 0;
   *undeleted_dirs = 1;
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (Prepare(filesystem, url, status, fs, path)) {
-    Report(status, fs->DeleteRecursively(path, *undeleted_files, *undeleted_dirs), url);
-  }
+  Run(filesystem, url, status, [&](S3Filesystem& fs, const ObjectPath& path) {
+    return fs.DeleteRecursively(path, *undeleted_files, *undeleted_dirs);
+  });
 }
 
 void RenameFile(const TF_Filesystem* filesystem, const char* source_url, const char* target_url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath source;
-  ObjectPath target;
-  if (!Prepare(filesystem, source_url, status, fs, source) || !Prepare(filesystem, target_url, status, fs, target)) return;
-  Report(status, fs->Rename(source, target), source_url);
+  RunOnTwo(filesystem, source_url, target_url, status,
+           [](S3Filesystem& fs, const ObjectPath& source, const ObjectPath& target) { return fs.Rename(source, target); });
 }
 
 void CopyFile(const TF_Filesystem* filesystem, const char* source_url, const char* target_url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath source;
-  ObjectPath target;
-  if (!Prepare(filesystem, source_url, status, fs, source) || !Prepare(filesystem, target_url, status, fs, target)) return;
-  Report(status, fs->Copy(source, target), source_url);
+  RunOnTwo(filesystem, source_url, target_url, status,
+           [](S3Filesystem& fs, const ObjectPath& source, const ObjectPath& target) { return fs.Copy(source, target); });
 }
 
 void PathExists(const TF_Filesystem* filesystem, const char* url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  FileInfo info;
-  if (Prepare(filesystem, url, status, fs, path)) Report(status, fs->Stat(path, info), url);
+  Run(filesystem, url, status, [](S3Filesystem& fs, const ObjectPath& path) {
+    FileInfo info;
+    return fs.Stat(path, info);
+  });
 }
 
 void Stat(const TF_Filesystem* filesystem, const char* url, TF_FileStatistics* stats, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (!Prepare(filesystem, url, status, fs, path)) return;
-  FileInfo info;
-  engine::Status result = fs->Stat(path, info);
-  if (result.ok()) {
-    stats->length = info.is_directory ? 0 : static_cast<int64_t>(info.size);
-    stats->mtime_nsec = static_cast<int64_t>(info.mtime_ms * 1e6);
-    stats->is_directory = info.is_directory;
-  }
-  Report(status, result, url);
+  Run(filesystem, url, status, [stats](S3Filesystem& fs, const ObjectPath& path) {
+    FileInfo info;
+    engine::Status result = fs.Stat(path, info);
+    if (result.ok()) {
+      stats->length = info.is_directory ? 0 : static_cast<int64_t>(info.size);
+      stats->mtime_nsec = static_cast<int64_t>(info.mtime_ms * 1e6);
+      stats->is_directory = info.is_directory;
+    }
+    return result;
+  });
 }
 
 bool IsDirectory(const TF_Filesystem* filesystem, const char* url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (!Prepare(filesystem, url, status, fs, path)) return false;
-  FileInfo info;
-  engine::Status result = fs->Stat(path, info);
-  if (result.ok() && !info.is_directory) result = engine::Status::Error("ENOTDIR", "not a directory");
-  Report(status, result, url);
-  return result.ok();
+  return Run(filesystem, url, status, [](S3Filesystem& fs, const ObjectPath& path) {
+    FileInfo info;
+    engine::Status result = fs.Stat(path, info);
+    if (result.ok() && !info.is_directory) result = engine::Status::Error("ENOTDIR", "not a directory");
+    return result;
+  });
 }
 
 int64_t GetFileSize(const TF_Filesystem* filesystem, const char* url, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (!Prepare(filesystem, url, status, fs, path)) return -1;
-  FileInfo info;
-  engine::Status result = fs->Stat(path, info);
-  if (result.ok() && info.is_directory) result = engine::Status::Error("EISDIR", "is a directory");
-  Report(status, result, url);
-  return result.ok() ? static_cast<int64_t>(info.size) : -1;
+  uint64_t size = 0;
+  bool ok = Run(filesystem, url, status, [&size](S3Filesystem& fs, const ObjectPath& path) {
+    FileInfo info;
+    engine::Status result = fs.Stat(path, info);
+    if (result.ok() && info.is_directory) result = engine::Status::Error("EISDIR", "is a directory");
+    size = info.size;
+    return result;
+  });
+  return ok ? static_cast<int64_t>(size) : -1;
 }
 
 int GetChildren(const TF_Filesystem* filesystem, const char* url, char*** entries, TF_Status* status) {
-  S3Filesystem* fs;
-  ObjectPath path;
-  if (!Prepare(filesystem, url, status, fs, path)) return -1;
   std::vector<std::string> names;
-  engine::Status result = fs->GetChildren(path, names);
-  Report(status, result, url);
-  return result.ok() ? ReturnList(names, entries) : -1;
+  bool ok = Run(filesystem, url, status, [&names](S3Filesystem& fs, const ObjectPath& path) { return fs.GetChildren(path, names); });
+  return ok ? ReturnList(names, entries) : -1;
 }
 
 int GetMatchingPaths(const TF_Filesystem* filesystem, const char* pattern, char*** entries, TF_Status* status) {

@@ -26,19 +26,7 @@ SetStatusFunction Lookup() {
   return nullptr;
 }
 
-}  // namespace
-
-bool FindTensorFlowStatusApi() {
-  if (g_set_status.load() == nullptr) g_set_status.store(Lookup());
-  return g_set_status.load() != nullptr;
-}
-
-void SetOk(TF_Status* status) { g_set_status.load()(status, TF_OK, ""); }
-
-void SetError(TF_Status* status, TF_Code code, const std::string& message) {
-  g_set_status.load()(status, code, message.c_str());
-}
-
+// As TensorFlow's own S3 filesystem maps failures.
 TF_Code CodeFor(const engine::Status& error) {
   struct Entry {
     const char* code;
@@ -61,6 +49,19 @@ TF_Code CodeFor(const engine::Status& error) {
     if (error.code == entry.code) return entry.tf_code;
   }
   return TF_UNKNOWN;
+}
+
+}  // namespace
+
+bool FindTensorFlowStatusApi() {
+  if (g_set_status.load() == nullptr) g_set_status.store(Lookup());
+  return g_set_status.load() != nullptr;
+}
+
+void SetOk(TF_Status* status) { g_set_status.load()(status, TF_OK, ""); }
+
+void SetError(TF_Status* status, TF_Code code, const std::string& message) {
+  g_set_status.load()(status, code, message.c_str());
 }
 
 void SetError(TF_Status* status, const engine::Status& error, const std::string& url) {

@@ -17,6 +17,5 @@ void SetError(TF_Status* status, TF_Code code, const std::string& message);
 // Our status as TensorFlow's: the code mapped as TensorFlow's own S3 filesystem maps it, and a
 // message that names the URL and keeps the S3 error code and HTTP status.
 void SetError(TF_Status* status, const engine::Status& error, const std::string& url);
-TF_Code CodeFor(const engine::Status& error);
 
 }  // namespace s3fs::tensorflow_plugin
