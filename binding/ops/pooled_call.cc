@@ -51,6 +51,7 @@ void PooledCall::OnToken(aws_retry_strategy*, int error_code, aws_retry_token* t
 void PooledCall::Attempt() {
   if (cancelled()) return Finish(AWS_ERROR_S3_CANCELED);
   response_ = S3Response{};
+  response_.attempts = ++attempts_;
   message_ = std::make_unique<S3Message>();
   if (!message_->Build(engine_, request_, caller_memory_)) return Finish(aws_last_error());
   response_.authority = message_->authority();
@@ -111,7 +112,8 @@ void PooledCall::OnConnection(aws_http_connection* connection, int error_code, v
     }
     aws_http_connection_manager_release_connection(
         self->engine_.ConnectionPool(self->message_->host(), self->message_->port()), connection);
-    return self->Finish(error);
+    // A pooled connection the server closed while it sat idle refuses the request: another one will do.
+    return error == AWS_ERROR_S3_CANCELED ? self->Finish(error) : self->Retry(error, false);
   }
 }
 
