@@ -19,7 +19,6 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
 
 import type {
   Backend,
@@ -29,23 +28,27 @@ import type {
   DirEntry,
   FileStat,
   ListPage,
+  MultipartUploadEntry,
   ObjectHead,
   ReadOptions,
 } from '../backend.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
+import { uploadPartSize } from '../multipart.js'
 import { childPath, directoryPrefix } from '../paths.js'
 import { copySource } from '../s3-query.js'
 import type { S3Path } from '../url.js'
+import { WriteHandle } from '../write-handle.js'
 import { createS3Client } from './client.js'
 import { errorFromSdk } from './errors.js'
 
 const READ_ATTEMPTS = 3
 const READ_PARALLELISM = 8
+const UPLOAD_PARALLELISM = 4
 
 /**
- * The same filesystem on @aws-sdk/client-s3 and @aws-sdk/lib-storage, for machines where the
+ * The same filesystem on @aws-sdk/client-s3, for machines where the
  * native addon cannot load and as the benchmark baseline. Semantics and error codes follow the
  * native engine's (binding/fs/); the conformance suite runs every behavioral test on both.
  */
@@ -160,30 +163,43 @@ export class JsBackend implements Backend {
     }
   }
 
+  /**
+   * GETs a range into `buffer`. A body that breaks off (reset, cut) resumes from the bytes already
+   * received, as the native engine does, pinned to the ETag of the first answer so that the bytes
+   * never mix two versions of the object (a changed object is ESTALE).
+   */
   async #getInto(op: string, path: S3Path, buffer: Buffer, offset: number, length: number, position: number, ifMatch: string | undefined, options?: CallOptions): Promise<number> {
-    let response: { Body?: unknown }
-    try {
-      response = await this.#send(
-        op,
-        path.url,
-        new GetObjectCommand({ Bucket: path.bucket, Key: path.key, Range: `bytes=${position}-${position + length - 1}`, ...(ifMatch ? { IfMatch: ifMatch } : {}) }),
-        options,
-      )
-    } catch (error) {
-      if (error instanceof S3FsError && error.httpStatus === 416) return 0
-      throw error
-    }
     let n = 0
-    try {
-      for await (const chunk of response.Body as Readable) {
-        const bytes = chunk as Buffer
-        bytes.copy(buffer, offset + n, 0, Math.min(bytes.length, length - n))
-        n += bytes.length
+    let pinned = ifMatch
+    for (let resumes = 0; ; resumes++) {
+      let response: { Body?: unknown; ETag?: string; ContentRange?: string }
+      try {
+        response = await this.#send(
+          op,
+          path.url,
+          new GetObjectCommand({ Bucket: path.bucket, Key: path.key, Range: `bytes=${position + n}-${position + length - 1}`, ...(pinned ? { IfMatch: pinned } : {}) }),
+          options,
+        )
+      } catch (error) {
+        if (error instanceof S3FsError && error.httpStatus === 416) return n
+        throw error
       }
-    } catch (error) {
-      throw errorFromSdk(error, op, path.url, this.#config.credentialSources, this.#endpoint)
+      pinned ??= response.ETag
+      // The object's end: a resumed range may ask past it only when the first answer was short.
+      const total = Number(/\/(\d+)$/.exec(response.ContentRange ?? '')?.[1] ?? Number.NaN)
+      try {
+        for await (const chunk of response.Body as Readable) {
+          const bytes = chunk as Buffer
+          bytes.copy(buffer, offset + n, 0, Math.min(bytes.length, length - n))
+          n += Math.min(bytes.length, length - n)
+        }
+        return n
+      } catch (error) {
+        const failure = errorFromSdk(error, op, path.url, this.#config.credentialSources, this.#endpoint)
+        const transient = failure.code === 'ECONNRESET' || failure.code === 'ETIMEDOUT' || failure.code === 'EIO'
+        if (!transient || options?.signal?.aborted || resumes >= this.#config.maxRetries || position + n >= total) throw failure
+      }
     }
-    return Math.min(n, length)
   }
 
   async read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: ReadOptions): Promise<number> {
@@ -206,7 +222,7 @@ export class JsBackend implements Backend {
       )
       return { etag: put.ETag ?? '' }
     }
-    return this.#multipartUpload('writeFile', path, Buffer.from(data.buffer, data.byteOffset, data.byteLength), options)
+    return this.#multipartUpload(path, data.length, [data], options)
   }
 
   async download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }> {
@@ -238,29 +254,24 @@ export class JsBackend implements Backend {
     }
   }
 
-  upload(localPath: string, _size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
-    return this.#multipartUpload('upload', path, createReadStream(localPath), options)
+  upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
+    return this.#multipartUpload(path, size, createReadStream(localPath, { highWaterMark: 1024 * 1024 }), options)
   }
 
-  /** lib-storage's Upload: parts of partSize, 4 at a time, aborted (no parts left) on failure or abort. */
-  async #multipartUpload(op: string, path: S3Path, body: Buffer | Readable, options?: CallOptions): Promise<{ etag: string }> {
-    if (options?.signal?.aborted) throw abortError(op, path.url, options.signal.reason)
-    const upload = new Upload({
-      client: this.#client,
-      params: { Bucket: path.bucket, Key: path.key, Body: body, ContentType: 'application/octet-stream' },
-      partSize: this.#config.partSize,
-      queueSize: 4,
-      leavePartsOnError: false,
-    })
-    const onAbort = (): void => void upload.abort().catch(() => undefined)
-    options?.signal?.addEventListener('abort', onAbort, { once: true })
+  /**
+   * The library's own streaming upload (write-handle.ts), as the native backend's write streams use:
+   * parts of the part size, a few at a time, aborted (no parts left) on failure or abort, and a
+   * create or completion whose answer was lost handled (multipart.ts).
+   */
+  async #multipartUpload(path: S3Path, size: number, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: CallOptions): Promise<{ etag: string }> {
+    const handle = new WriteHandle(this, path, { partSize: uploadPartSize(size, this.#config.partSize), writeConcurrency: UPLOAD_PARALLELISM })
     try {
-      const done = await upload.done()
-      return { etag: done.ETag ?? '' }
+      for await (const chunk of chunks) await handle.write(chunk, options)
+      await handle.close(options)
+      return { etag: handle.etag ?? '' }
     } catch (error) {
-      throw errorFromSdk(error, op, path.url, this.#config.credentialSources, this.#endpoint)
-    } finally {
-      options?.signal?.removeEventListener('abort', onAbort)
+      await handle.abort().catch(() => undefined)
+      throw error
     }
   }
 
@@ -365,15 +376,15 @@ export class JsBackend implements Backend {
     }))
   }
 
-  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<string> {
-    const created = await this.#send<{ UploadId?: string }>(
+  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<{ uploadId: string; attempts: number }> {
+    const created = await this.#send<{ UploadId?: string; $metadata?: { attempts?: number } }>(
       'writeFile',
       path.url,
       new CreateMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, ContentType: 'application/octet-stream' }),
       options,
     )
     if (!created.UploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
-    return created.UploadId
+    return { uploadId: created.UploadId, attempts: created.$metadata?.attempts ?? 1 }
   }
 
   async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string> {
@@ -430,14 +441,14 @@ export class JsBackend implements Backend {
     await this.#send('writeFile', path.url, new AbortMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, UploadId: uploadId }))
   }
 
-  async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<Array<{ key: string; uploadId: string }>> {
-    const listed = await this.#send<{ Uploads?: Array<{ Key?: string; UploadId?: string }> }>(
+  async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<MultipartUploadEntry[]> {
+    const listed = await this.#send<{ Uploads?: Array<{ Key?: string; UploadId?: string; Initiated?: Date }> }>(
       'list',
       path.url,
       new ListMultipartUploadsCommand({ Bucket: path.bucket, Prefix: path.key }),
       options,
     )
-    return (listed.Uploads ?? []).map((u) => ({ key: u.Key ?? '', uploadId: u.UploadId ?? '' }))
+    return (listed.Uploads ?? []).map((u) => ({ key: u.Key ?? '', uploadId: u.UploadId ?? '', initiatedMs: u.Initiated?.getTime() ?? Number.NaN }))
   }
 
   close(): void {
