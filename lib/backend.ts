@@ -40,6 +40,14 @@ export interface ObjectHead {
   etag: string
 }
 
+/** An upload in progress, as ListMultipartUploads reports it. */
+export interface MultipartUploadEntry {
+  key: string
+  uploadId: string
+  /** When the server initiated it (S3 gives whole seconds). */
+  initiatedMs: number
+}
+
 export interface DeleteFailure {
   key: string
   code: string
@@ -77,7 +85,8 @@ export interface Backend {
   listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions): Promise<ListPage>
   copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }>
   deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]>
-  createMultipartUpload(path: S3Path, options?: CallOptions): Promise<string>
+  /** `attempts` above 1: the create was retried, and an earlier try may have created an upload unseen. */
+  createMultipartUpload(path: S3Path, options?: CallOptions): Promise<{ uploadId: string; attempts: number }>
   uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string>
   uploadPartCopy(
     path: S3Path,
@@ -89,6 +98,6 @@ export interface Backend {
   ): Promise<string>
   completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }>
   abortMultipartUpload(path: S3Path, uploadId: string): Promise<void>
-  listMultipartUploads(path: S3Path, options?: CallOptions): Promise<Array<{ key: string; uploadId: string }>>
+  listMultipartUploads(path: S3Path, options?: CallOptions): Promise<MultipartUploadEntry[]>
   close(): void
 }

@@ -3,6 +3,7 @@ import { refuseDirectoryTarget } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
+import { completeUpload, createUpload } from './multipart.js'
 import { childPath, directoryPrefix } from './paths.js'
 import type { S3Path } from './url.js'
 
@@ -32,7 +33,7 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
     return
   }
   const partSize = Math.min(MAX_COPY_PART, Math.max(MIN_PART, settings.copyPartSize, Math.ceil(head.size / MAX_PARTS)))
-  const uploadId = await backend.createMultipartUpload(target, options)
+  const uploadId = await createUpload(backend, target, options)
   try {
     const limiter = new Limiter(settings.copyConcurrency)
     const parts: Array<Promise<CompletedPart>> = []
@@ -41,7 +42,7 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
       const n = partNumber
       parts.push(limiter.run(async () => ({ partNumber: n, etag: await backend.uploadPartCopy(target, uploadId, n, source, range, pinned) })))
     }
-    await backend.completeMultipartUpload(target, uploadId, await Promise.all(parts), options)
+    await completeUpload(backend, target, uploadId, await Promise.all(parts), options)
   } catch (error) {
     await backend.abortMultipartUpload(target, uploadId).catch(() => undefined)
     throw error
@@ -126,7 +127,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
     await backend.writeFile(path, Buffer.concat([existing, data]), options)
     return
   }
-  const uploadId = await backend.createMultipartUpload(path, options)
+  const uploadId = await createUpload(backend, path, options)
   try {
     const parts: CompletedPart[] = []
     if (head.size <= MAX_COPY_PART) {
@@ -146,7 +147,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
       uploads.push(limiter.run(async () => ({ partNumber, etag: await backend.uploadPart(path, uploadId, partNumber, body, options) })))
     }
     parts.push(...(await Promise.all(uploads)))
-    await backend.completeMultipartUpload(path, uploadId, parts, options)
+    await completeUpload(backend, path, uploadId, parts, options)
   } catch (error) {
     await backend.abortMultipartUpload(path, uploadId).catch(() => undefined)
     throw error

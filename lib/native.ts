@@ -12,11 +12,13 @@ import type {
   DirEntry,
   FileStat,
   ListPage,
+  MultipartUploadEntry,
   ObjectHead,
   ReadOptions,
 } from './backend.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
+import { completedDespite, createUpload, multipartEtagOf, uploadPartSize } from './multipart.js'
 import { canonicalQuery, copySource } from './s3-query.js'
 import type { S3Path } from './url.js'
 import { xmlDecode, xmlElements, xmlEscape, xmlText } from './xml.js'
@@ -32,19 +34,27 @@ interface RawRequest {
 
 interface RawResponse {
   status: number
+  /** Tries it took (the engine retries transient failures). */
+  attempts: number
   headers: Record<string, string>
   body: Buffer
+}
+
+/** A multipart upload created before the engine sends its parts, in parts of `partSize`. */
+interface ContinuedUpload {
+  uploadId: string
+  partSize: number
 }
 
 interface NativeEngine {
   stat(id: number, bucket: string, key: string): Promise<FileStat>
   readFile(id: number, bucket: string, key: string): Promise<Buffer>
   read(id: number, bucket: string, key: string, buffer: Buffer, offset: number, length: number, position: number, ifMatch?: string): Promise<number>
-  writeFile(id: number, bucket: string, key: string, data: Uint8Array): Promise<{ etag: string }>
+  writeFile(id: number, bucket: string, key: string, data: Uint8Array, upload?: ContinuedUpload): Promise<{ etag: string }>
   readdir(id: number, bucket: string, key: string): Promise<DirEntry[]>
   rm(id: number, bucket: string, key: string): Promise<void>
   download(id: number, bucket: string, key: string, localPath: string): Promise<{ size: number }>
-  upload(id: number, bucket: string, key: string, localPath: string, size: number): Promise<{ etag: string }>
+  upload(id: number, bucket: string, key: string, localPath: string, size: number, upload?: ContinuedUpload): Promise<{ etag: string }>
   listPage(id: number, bucket: string, prefix: string, delimiter: string, token: string, maxKeys: number): Promise<ListPage>
   request(id: number, request: RawRequest): Promise<RawResponse>
   cancel(id: number, code: string, message: string): void
@@ -122,12 +132,14 @@ export class NativeBackend implements Backend {
   readonly name = 'native' as const
   readonly #engine: NativeEngine
   readonly #credentialSources: string
+  readonly #partSize: number
   #nextId = 1
 
   constructor(config: ResolvedConfig) {
     const { Engine } = loadNativeBinding()
     this.#engine = new Engine(config)
     this.#credentialSources = config.credentialSources
+    this.#partSize = config.partSize
   }
 
   async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>): Promise<T> {
@@ -165,7 +177,8 @@ export class NativeBackend implements Backend {
   }
 
   writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }> {
-    return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data))
+    if (data.length <= this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data))
+    return this.#multipartPut('writeFile', path, data, data.length, options, (id, upload) => this.#engine.writeFile(id, path.bucket, path.key, data, upload))
   }
 
   readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]> {
@@ -181,7 +194,34 @@ export class NativeBackend implements Backend {
   }
 
   upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
-    return this.#call('upload', path.url, options, (id) => this.#engine.upload(id, path.bucket, path.key, localPath, size))
+    if (size <= this.#partSize) return this.#call('upload', path.url, options, (id) => this.#engine.upload(id, path.bucket, path.key, localPath, size))
+    return this.#multipartPut('upload', path, localPath, size, options, (id, upload) => this.#engine.upload(id, path.bucket, path.key, localPath, size, upload))
+  }
+
+  /**
+   * The engine sends the parts and completes, under an upload created here (createUpload), so that a
+   * create whose answer was lost is cleaned up. A completion whose answer was lost reads as
+   * NoSuchUpload on its retry: the object's ETag, against the one these bytes make, tells.
+   */
+  async #multipartPut(
+    op: string,
+    path: S3Path,
+    source: Uint8Array | string,
+    size: number,
+    options: CallOptions | undefined,
+    start: (id: number, upload: ContinuedUpload) => Promise<{ etag: string }>,
+  ): Promise<{ etag: string }> {
+    const partSize = uploadPartSize(size, this.#partSize)
+    const uploadId = await createUpload(this, path, options)
+    try {
+      return await this.#call(op, path.url, options, (id) => start(id, { uploadId, partSize }))
+    } catch (error) {
+      let etag = ''
+      const expected = async (): Promise<string> => (etag = await multipartEtagOf(source, size, partSize))
+      if (await completedDespite(error, this, path, expected, options)) return { etag }
+      await this.abortMultipartUpload(path, uploadId).catch(() => undefined)
+      throw error
+    }
   }
 
   async head(path: S3Path, options?: CallOptions): Promise<ObjectHead> {
@@ -221,7 +261,7 @@ export class NativeBackend implements Backend {
     })
   }
 
-  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<string> {
+  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<{ uploadId: string; attempts: number }> {
     const response = await this.#request(
       'writeFile',
       path,
@@ -230,7 +270,7 @@ export class NativeBackend implements Backend {
     )
     const uploadId = xmlText(response.body.toString('utf8'), 'UploadId')
     if (!uploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
-    return uploadId
+    return { uploadId, attempts: response.attempts }
   }
 
   async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string> {
@@ -279,12 +319,13 @@ export class NativeBackend implements Backend {
     await this.#request('writeFile', path, { method: 'DELETE', bucket: path.bucket, key: path.key, query: canonicalQuery({ uploadId }) })
   }
 
-  async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<Array<{ key: string; uploadId: string }>> {
+  async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<MultipartUploadEntry[]> {
     const query = canonicalQuery({ prefix: path.key, uploads: '' })
     const response = await this.#request('list', path, { method: 'GET', bucket: path.bucket, key: '', query }, options)
     return xmlElements(response.body.toString('utf8'), 'Upload').map((upload) => ({
       key: xmlText(upload, 'Key') ?? '',
       uploadId: xmlDecode(xmlElements(upload, 'UploadId')[0] ?? ''),
+      initiatedMs: Date.parse(xmlText(upload, 'Initiated') ?? ''),
     }))
   }
 

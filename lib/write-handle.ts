@@ -1,5 +1,6 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
 import { S3FsError } from './errors.js'
+import { completeUpload, createUpload } from './multipart.js'
 import type { S3Path } from './url.js'
 
 export interface WriteHandleSettings {
@@ -34,6 +35,7 @@ export class WriteHandle {
   readonly #parts: CompletedPart[] = []
   readonly #inFlight = new Set<Promise<void>>()
   #uploadId: Promise<string> | undefined
+  #etag: string | undefined
   #buffer: Buffer | undefined
   #filled = 0
   #nextPartNumber = 1
@@ -50,6 +52,11 @@ export class WriteHandle {
 
   get url(): string {
     return this.#path.url
+  }
+
+  /** The object's ETag, once close() has resolved. */
+  get etag(): string | undefined {
+    return this.#etag
   }
 
   async write(data: Uint8Array | string, options: CallOptions = {}): Promise<void> {
@@ -71,13 +78,13 @@ export class WriteHandle {
     this.#state = 'closing'
     try {
       if (this.#uploadId === undefined) {
-        await this.#backend.writeFile(this.#path, (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.#filled), options)
+        ;({ etag: this.#etag } = await this.#backend.writeFile(this.#path, (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.#filled), options))
       } else {
         if (this.#filled > 0) await this.#sendPart(options)
         await Promise.all(this.#inFlight)
         if (this.#failure !== undefined) throw this.#failure
         const parts = [...this.#parts].sort((a, b) => a.partNumber - b.partNumber)
-        await this.#backend.completeMultipartUpload(this.#path, await this.#uploadId, parts, options)
+        ;({ etag: this.#etag } = await completeUpload(this.#backend, this.#path, await this.#uploadId, parts, options))
       }
       this.#state = 'closed'
       this.#finish()
@@ -116,7 +123,7 @@ export class WriteHandle {
     this.#buffer = undefined
     this.#filled = 0
     if (this.#uploadId === undefined) {
-      this.#uploadId = this.#backend.createMultipartUpload(this.#path, options)
+      this.#uploadId = createUpload(this.#backend, this.#path, options)
       this.#uploadId.then((id) => (this.#upload.uploadId = id)).catch(() => undefined)
     }
     const partNumber = this.#nextPartNumber++

@@ -13,6 +13,8 @@ void WriteFileOperation::Start() {
   request.body_file = local_file_;
   request.body_size = size_;
   request.has_body = true;
+  request.upload_id = upload_id_;
+  request.part_size = part_size_;
   Send(std::move(request), [this](S3Response& response) {
     if (!response.ok()) return Fail(response);
     etag_ = response.Header("etag");

@@ -15,11 +15,18 @@ class WriteFileOperation : public FsOperation {
       : FsOperation(engine, std::move(path)), data_(nullptr), size_(size), local_file_(std::move(local_file)) {}
   void Start() override;
   const std::string& etag() const { return etag_; }
+  // Uploads in parts of `part_size` under an upload the caller created and will abort on failure.
+  void ContinueUpload(std::string upload_id, size_t part_size) {
+    upload_id_ = std::move(upload_id);
+    part_size_ = part_size;
+  }
 
  private:
   const uint8_t* data_;
   size_t size_;
   std::string local_file_;
+  std::string upload_id_;
+  size_t part_size_ = 0;
   std::string etag_;
 };
 

@@ -48,6 +48,18 @@ uint64_t ByteCountArgument(const Napi::CallbackInfo& info, size_t at, const char
   return static_cast<uint64_t>(value);
 }
 
+// An optional { uploadId, partSize }: the multipart upload the caller created for this write.
+void ContinueUploadArgument(const Napi::CallbackInfo& info, size_t at, WriteFileOperation& operation) {
+  if (!info[at].IsObject()) return;
+  Napi::Object upload = info[at].As<Napi::Object>();
+  if (!upload.Get("uploadId").IsString()) throw TypeError(info.Env(), "uploadId must be a string");
+  const double part_size = upload.Get("partSize").IsNumber() ? upload.Get("partSize").As<Napi::Number>().DoubleValue() : 0;
+  if (!std::isfinite(part_size) || part_size < 5.0 * 1024 * 1024 || part_size > 5.0 * 1024 * 1024 * 1024) {
+    throw Napi::RangeError::New(info.Env(), "partSize must be between 5 MiB and 5 GiB");
+  }
+  operation.ContinueUpload(upload.Get("uploadId").As<Napi::String>().Utf8Value(), static_cast<size_t>(part_size));
+}
+
 uint64_t IdArgument(const Napi::CallbackInfo& info) {
   if (!info[0].IsNumber()) throw TypeError(info.Env(), "operation id must be a number");
   return static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
@@ -242,6 +254,7 @@ Napi::Value EngineWrap::WriteFile(const Napi::CallbackInfo& info) {
   if (!info[3].IsTypedArray()) throw TypeError(env, "data must be a Buffer or Uint8Array");
   auto data = info[3].As<Napi::Uint8Array>();
   auto operation = std::make_shared<WriteFileOperation>(*engine_, PathArgument(info, 1), data.Data(), data.ByteLength());
+  ContinueUploadArgument(info, 4, *operation);
   WriteFileOperation* write = operation.get();
   std::vector<Napi::Reference<Napi::Value>> keep_alive;
   keep_alive.push_back(Napi::Persistent(info[3]));
@@ -322,6 +335,7 @@ Napi::Value EngineWrap::Upload(const Napi::CallbackInfo& info) {
   if (!info[3].IsString()) throw TypeError(info.Env(), "upload expects a local path and its size");
   auto operation = std::make_shared<WriteFileOperation>(*engine_, PathArgument(info, 1), info[3].As<Napi::String>().Utf8Value(),
                                                         static_cast<size_t>(ByteCountArgument(info, 4, "size")));
+  ContinueUploadArgument(info, 5, *operation);
   WriteFileOperation* upload = operation.get();
   return Launch(info, std::move(operation), {}, [upload](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);
@@ -364,6 +378,7 @@ Napi::Value EngineWrap::Request(const Napi::CallbackInfo& info) {
     for (const auto& [name, value] : response.headers) headers.Set(name, value);
     Napi::Object result = Napi::Object::New(env);
     result.Set("status", response.http_status);
+    result.Set("attempts", response.attempts);
     result.Set("headers", headers);
     result.Set("body", Napi::Buffer<char>::Copy(env, response.body.data(), response.body.size()));
     return result;

@@ -22,10 +22,24 @@ bool MetaRequestCall::Begin(S3Response& refusal) {
   options.body_callback = &MetaRequestCall::OnBody;
   options.finish_callback = &MetaRequestCall::OnFinish;
   options.shutdown_callback = &MetaRequestCall::OnShutdown;
+  aws_s3_meta_request_resume_token* resume = nullptr;
+  if (!request_.upload_id.empty()) {
+    aws_s3_upload_resume_token_options upload{};
+    upload.upload_id = aws_byte_cursor_from_c_str(request_.upload_id.c_str());
+    upload.part_size = request_.part_size;
+    upload.total_num_parts = (request_.body_size + request_.part_size - 1) / request_.part_size;
+    resume = aws_s3_meta_request_resume_token_new_upload(engine_.allocator(), &upload);
+    if (resume == nullptr) {
+      refusal.crt_error = aws_last_error();
+      return false;
+    }
+    options.resume_token = resume;
+  }
 
   // Held across the start so that a finish callback arriving at once sees meta_request_ set.
   std::lock_guard<std::mutex> lock(mutex_);
   meta_request_ = aws_s3_client_make_meta_request(engine_.client(), &options);
+  aws_s3_meta_request_resume_token_release(resume);
   if (meta_request_ == nullptr) {
     refusal.crt_error = aws_last_error();
     return false;

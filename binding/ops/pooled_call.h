@@ -44,6 +44,7 @@ class PooledCall : public S3Call {
 
   std::unique_ptr<S3Message> message_;
   aws_retry_token* token_ = nullptr;
+  int attempts_ = 0;
   aws_signable* signable_ = nullptr;
   aws_http_connection* connection_ = nullptr;
   aws_http_stream* stream_ = nullptr;

@@ -28,6 +28,10 @@ struct S3Request {
   size_t body_size = 0;
   bool has_body = false;
   std::string body_file;
+  // A multipart PUT under an upload the caller created (so that the caller, not the CRT, sees
+  // whether its CreateMultipartUpload was retried), in parts of this size.
+  std::string upload_id;
+  size_t part_size = 0;
 
   // Response body: copied straight into caller-owned memory, never past dest_size; or, for small
   // XML responses, collected into S3Response::body.
@@ -47,6 +51,8 @@ struct S3Response {
   uint64_t bytes_received = 0;
   int file_error = 0;  // errno of a failed write to dest_fd
   std::string authority;  // host:port the request went to, for errors that never reached S3
+  // Tries of a pooled request: more than one means an earlier try may have taken effect unseen.
+  int attempts = 0;
 
   bool ok() const { return crt_error == 0 && http_status >= 200 && http_status < 300; }
   std::string Header(std::string_view lower_name) const;

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto'
+import { open } from 'node:fs/promises'
+
+import type { Backend, CallOptions, CompletedPart } from './backend.js'
+import { abortError, S3FsError } from './errors.js'
+import type { S3Path } from './url.js'
+
+/** S3 takes at most this many parts in one upload. */
+const MAX_PARTS = 10_000
+// S3 dates an upload's Initiated to the second: a lost creation can look up to this much older than its retry.
+const INITIATED_RESOLUTION_MS = 1000
+
+/** The part size of an upload of `size` bytes: the configured one, larger when it would need more than 10 000 parts. */
+export function uploadPartSize(size: number, configured: number): number {
+  return Math.max(configured, Math.ceil(size / MAX_PARTS))
+}
+
+/** S3's ETag of a multipart object: the MD5 of its parts' binary MD5s, a dash and the part count. */
+export function multipartEtag(partEtags: readonly string[]): string {
+  const md5 = createHash('md5')
+  for (const etag of partEtags) md5.update(Buffer.from(etag.replace(/"/g, ''), 'hex'))
+  return `"${md5.digest('hex')}-${partEtags.length}"`
+}
+
+/** The ETag that uploading these bytes (in memory, or a local file) in parts of `partSize` gives. */
+export async function multipartEtagOf(source: Uint8Array | string, size: number, partSize: number): Promise<string> {
+  const partEtags: string[] = []
+  const file = typeof source === 'string' ? await open(source, 'r') : undefined
+  try {
+    const chunk = file ? Buffer.allocUnsafe(Math.min(partSize, 8 * 1024 * 1024)) : undefined
+    for (let start = 0; start < size; start += partSize) {
+      const md5 = createHash('md5')
+      const end = Math.min(size, start + partSize)
+      if (typeof source !== 'string') md5.update(source.subarray(start, end))
+      for (let at = start; file && chunk && at < end; ) {
+        const { bytesRead } = await file.read(chunk, 0, Math.min(chunk.length, end - at), at)
+        if (bytesRead === 0) break
+        md5.update(chunk.subarray(0, bytesRead))
+        at += bytesRead
+      }
+      partEtags.push(md5.digest('hex'))
+    }
+  } finally {
+    await file?.close()
+  }
+  return multipartEtag(partEtags)
+}
+
+/**
+ * Starts a multipart upload. A CreateMultipartUpload whose answer was lost still created an upload
+ * that nobody would ever complete or abort; when the create had to be retried, the uploads of this
+ * key that the server initiated just before ours (at most one per lost try) are found and aborted.
+ * For the same reason an abort does not cut the create short: it waits for the upload id, then
+ * aborts that upload.
+ */
+export async function createUpload(backend: Backend, path: S3Path, options?: CallOptions): Promise<string> {
+  const signal = options?.signal
+  if (signal?.aborted) throw abortError('writeFile', path.url, signal.reason)
+  const started = Date.now()
+  const { uploadId, attempts } = await backend.createMultipartUpload(path)
+  if (attempts > 1) await abortLostCreations(backend, path, uploadId, attempts - 1, Date.now() - started)
+  if (signal?.aborted) {
+    await backend.abortMultipartUpload(path, uploadId).catch(() => undefined)
+    throw abortError('writeFile', path.url, signal.reason)
+  }
+  return uploadId
+}
+
+async function abortLostCreations(backend: Backend, path: S3Path, ours: string, lostTries: number, elapsedMs: number): Promise<void> {
+  const uploads = (await backend.listMultipartUploads(path)).filter((upload) => upload.key === path.key)
+  const mine = uploads.find((upload) => upload.uploadId === ours)
+  if (mine === undefined) return
+  const earliest = mine.initiatedMs - elapsedMs - INITIATED_RESOLUTION_MS
+  const lost = uploads
+    .filter((upload) => upload.uploadId !== ours && upload.initiatedMs <= mine.initiatedMs && upload.initiatedMs >= earliest)
+    .sort((a, b) => b.initiatedMs - a.initiatedMs)
+    .slice(0, lostTries)
+  await Promise.all(lost.map((upload) => backend.abortMultipartUpload(path, upload.uploadId).catch(() => undefined)))
+}
+
+/**
+ * Completes a multipart upload. When a completion took effect but its answer was lost, the retry
+ * finds no such upload; the object is then checked: if its ETag is the one these parts make, the
+ * upload did complete.
+ */
+export async function completeUpload(backend: Backend, path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
+  try {
+    return await backend.completeMultipartUpload(path, uploadId, parts, options)
+  } catch (error) {
+    const etag = multipartEtag(parts.map((part) => part.etag))
+    if (await completedDespite(error, backend, path, etag, options)) return { etag }
+    throw error
+  }
+}
+
+/** Whether `error` is a NoSuchUpload of an upload that in fact completed into an object with this ETag. */
+export async function completedDespite(error: unknown, backend: Backend, path: S3Path, etag: string | (() => Promise<string>), options?: CallOptions): Promise<boolean> {
+  if (!(error instanceof S3FsError) || error.s3Code !== 'NoSuchUpload') return false
+  const head = await backend.head(path, options).catch(() => undefined)
+  if (head === undefined) return false
+  const expected = typeof etag === 'string' ? etag : await etag()
+  return head.etag.replace(/"/g, '') === expected.replace(/"/g, '')
+}
