@@ -1,0 +1,151 @@
+import http from 'node:http'
+import type net from 'node:net'
+
+/**
+ * What the proxy does to a faulted request:
+ * - `reset-request`: resets the connection while the request arrives; the server never sees it;
+ * - `reset-response`: the server handles the request, the client gets a reset after part of the answer;
+ * - `cut-body`: the server handles it, the client gets the headers and half the body, then a clean close;
+ * - `stall`: the server handles it, the client gets nothing until the connection closes, `stallMs` later;
+ * - `latency`: the answer arrives `latencyMs` late (not a fault: everything should succeed);
+ * - `slow-down` / `internal-error`: S3's 503 SlowDown or 500 InternalError, without forwarding;
+ * - `refuse`: a new connection is reset as it opens, before any request.
+ */
+export type FaultKind = 'reset-request' | 'reset-response' | 'cut-body' | 'stall' | 'latency' | 'slow-down' | 'internal-error' | 'refuse'
+
+export interface FaultPlan {
+  kind: FaultKind
+  /** Fault the first request (or connection, for `refuse`) and then one in this many; the others pass untouched. */
+  every: number
+  /** Only requests this accepts count (default: all). */
+  matches?: (method: string, url: string) => boolean
+  stallMs?: number
+  latencyMs?: number
+}
+
+export interface FaultProxy {
+  endpoint: string
+  /** Requests (or connections, for `refuse`) faulted so far. */
+  readonly faults: number
+  /** Changes the plan for the requests that follow; undefined passes everything. */
+  setPlan(plan: FaultPlan | undefined): void
+  close(): Promise<void>
+}
+
+function s3Error(status: number, code: string, message: string): { status: number; body: string } {
+  return { status, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>` }
+}
+
+/**
+ * A loopback HTTP proxy in front of the test server that injects the faults a real network and a
+ * busy S3 produce, one request in N, deterministically (a counter, no randomness); the retry of a
+ * faulted request passes.
+ */
+export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
+  let plan: FaultPlan | undefined
+  let counted = 0
+  let faults = 0
+  const sockets = new Set<net.Socket>()
+  const upstreamAgent = new http.Agent({ keepAlive: true })
+
+  // Requests faulted and not yet seen again: the retry of a faulted request always passes, so a
+  // call fails only if its client gives up (a counter alone can line a request's retries up with it).
+  const awaitingRetry = new Set<string>()
+  const due = (method: string, url: string): boolean => {
+    if (plan === undefined || (plan.matches && !plan.matches(method, url))) return false
+    const request = `${method} ${url}`
+    if (awaitingRetry.delete(request)) return false
+    // The first request, then one in N: a call of a single request is faulted too.
+    if (counted++ % plan.every !== 0) return false
+    if (method !== 'CONNECT') awaitingRetry.add(request)
+    faults++
+    return true
+  }
+
+  const server = http.createServer((request, response) => {
+    const current = plan
+    const faulted = current !== undefined && current.kind !== 'refuse' && due(request.method ?? '', request.url ?? '')
+    const kind = faulted ? current.kind : undefined
+    const socket = request.socket
+
+    if (kind === 'slow-down' || kind === 'internal-error') {
+      const error = kind === 'slow-down' ? s3Error(503, 'SlowDown', 'Please reduce your request rate.') : s3Error(500, 'InternalError', 'We encountered an internal error.')
+      request.resume()
+      request.on('end', () => {
+        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
+        response.end(error.body)
+      })
+      return
+    }
+    if (kind === 'reset-request') {
+      socket.resetAndDestroy()
+      return
+    }
+
+    const headers = { ...request.headers }
+    delete headers.expect
+    delete headers.connection
+    const upstream = http.request(
+      { host: '127.0.0.1', port: targetPort, method: request.method, path: request.url, headers, agent: upstreamAgent },
+      (answer) => {
+        const forward = (): void => {
+          if (kind === 'stall') {
+            answer.resume()
+            setTimeout(() => socket.destroy(), current?.stallMs ?? 10_000).unref()
+            return
+          }
+          if (kind === 'reset-response' || kind === 'cut-body') {
+            // Half the body when there is one to cut; an answer without a body is lost whole (its
+            // headers alone would be a complete answer).
+            let budget = Math.floor(Number(answer.headers['content-length'] ?? 0) / 2)
+            if (budget > 0) {
+              response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
+              response.flushHeaders()
+            }
+            answer.on('data', (chunk: Buffer) => {
+              if (budget <= 0) return
+              const piece = chunk.subarray(0, budget)
+              budget -= piece.length
+              response.write(piece)
+            })
+            answer.on('end', () => {
+              setImmediate(() => (kind === 'reset-response' ? socket.resetAndDestroy() : socket.destroy()))
+            })
+            return
+          }
+          response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
+          answer.pipe(response)
+        }
+        if (kind === 'latency') setTimeout(forward, current?.latencyMs ?? 200)
+        else forward()
+      },
+    )
+    upstream.on('error', () => socket.destroy())
+    request.pipe(upstream)
+  })
+  server.keepAliveTimeout = 30_000
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    if (plan?.kind === 'refuse' && due('CONNECT', '')) socket.resetAndDestroy()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get faults() {
+      return faults
+    },
+    setPlan(next) {
+      plan = next
+      counted = 0
+      awaitingRetry.clear()
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        upstreamAgent.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
