@@ -3,7 +3,7 @@ import { refuseDirectoryTarget } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
-import { completeUpload, createUpload } from './multipart.js'
+import { abortUpload, completeUpload, createUpload } from './multipart.js'
 import { childPath, directoryPrefix } from './paths.js'
 import type { S3Path } from './url.js'
 
@@ -44,7 +44,7 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
     }
     await completeUpload(backend, target, uploadId, await Promise.all(parts), options)
   } catch (error) {
-    await backend.abortMultipartUpload(target, uploadId).catch(() => undefined)
+    await abortUpload(backend, target, uploadId)
     throw error
   }
 }
@@ -149,7 +149,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
     parts.push(...(await Promise.all(uploads)))
     await completeUpload(backend, path, uploadId, parts, options)
   } catch (error) {
-    await backend.abortMultipartUpload(path, uploadId).catch(() => undefined)
+    await abortUpload(backend, path, uploadId)
     throw error
   }
 }

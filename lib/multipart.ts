@@ -60,7 +60,7 @@ export async function createUpload(backend: Backend, path: S3Path, options?: Cal
   const { uploadId, attempts } = await backend.createMultipartUpload(path)
   if (attempts > 1) await abortLostCreations(backend, path, uploadId, attempts - 1, Date.now() - started)
   if (signal?.aborted) {
-    await backend.abortMultipartUpload(path, uploadId).catch(() => undefined)
+    await abortUpload(backend, path, uploadId)
     throw abortError('writeFile', path.url, signal.reason)
   }
   return uploadId
@@ -76,6 +76,23 @@ async function abortLostCreations(backend: Backend, path: S3Path, ours: string, 
     .sort((a, b) => b.initiatedMs - a.initiatedMs)
     .slice(0, lostTries)
   await Promise.all(lost.map((upload) => backend.abortMultipartUpload(path, upload.uploadId).catch(() => undefined)))
+}
+
+// After the engine's own retries, an abort is tried again over about 8 s: an upload whose abort
+// fails while the server restarts would otherwise stay behind.
+const ABORT_RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000]
+
+/** Aborts an upload, also across a short outage; an upload already gone (completed, aborted) is fine. */
+export async function abortUpload(backend: Backend, path: S3Path, uploadId: string): Promise<void> {
+  for (const delay of [0, ...ABORT_RETRY_DELAYS_MS]) {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+    try {
+      await backend.abortMultipartUpload(path, uploadId)
+      return
+    } catch (error) {
+      if (error instanceof S3FsError && (error.s3Code === 'NoSuchUpload' || error.code === 'ENOENT')) return
+    }
+  }
 }
 
 /**

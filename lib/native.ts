@@ -18,7 +18,7 @@ import type {
 } from './backend.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
-import { completedDespite, createUpload, multipartEtagOf, uploadPartSize } from './multipart.js'
+import { abortUpload, completedDespite, createUpload, multipartEtagOf, uploadPartSize } from './multipart.js'
 import { canonicalQuery, copySource } from './s3-query.js'
 import type { S3Path } from './url.js'
 import { xmlDecode, xmlElements, xmlEscape, xmlText } from './xml.js'
@@ -219,7 +219,7 @@ export class NativeBackend implements Backend {
       let etag = ''
       const expected = async (): Promise<string> => (etag = await multipartEtagOf(source, size, partSize))
       if (await completedDespite(error, this, path, expected, options)) return { etag }
-      await this.abortMultipartUpload(path, uploadId).catch(() => undefined)
+      await abortUpload(this, path, uploadId)
       throw error
     }
   }

@@ -1,6 +1,6 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
 import { S3FsError } from './errors.js'
-import { completeUpload, createUpload } from './multipart.js'
+import { abortUpload, completeUpload, createUpload } from './multipart.js'
 import type { S3Path } from './url.js'
 
 export interface WriteHandleSettings {
@@ -18,7 +18,7 @@ interface PendingUpload {
 
 // A write handle dropped without close() or abort() aborts its upload when it is collected.
 const abandoned = new FinalizationRegistry<PendingUpload>((upload) => {
-  if (!upload.finished && upload.uploadId !== undefined) upload.backend.abortMultipartUpload(upload.path, upload.uploadId).catch(() => undefined)
+  if (!upload.finished && upload.uploadId !== undefined) void abortUpload(upload.backend, upload.path, upload.uploadId)
 })
 
 /**
@@ -103,7 +103,7 @@ export class WriteHandle {
     if (uploadId !== undefined) {
       await Promise.allSettled(this.#inFlight)
       const id = await uploadId.catch(() => undefined)
-      if (id !== undefined) await this.#backend.abortMultipartUpload(this.#path, id)
+      if (id !== undefined) await abortUpload(this.#backend, this.#path, id)
     }
     this.#finish()
   }

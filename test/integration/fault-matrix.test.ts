@@ -268,7 +268,6 @@ describe.each(Object.entries(plans))('under %s', (faultName, plan) => {
     proxy.setPlan(undefined)
     const row = matrix.get(family.name) ?? new Map<string, Cell>()
     matrix.set(family.name, row)
-    if (!outcome.ok && process.env.FAULT_DEBUG) console.log(family.name, faultName, outcome.error, (outcome.error as Error).cause)
     const label = outcome.ok ? 'ok' : outcome.error instanceof S3FsError ? outcome.error.code : `${(outcome.error as Error).message}`.slice(0, 60)
     row.set(faultName, { outcome: label, faults: proxy.faults - before })
 

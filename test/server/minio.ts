@@ -20,6 +20,10 @@ export interface TestServer {
   /** The self-signed certificate of a TLS server. */
   caFile?: string
   stop(): Promise<void>
+  /** Kills the server at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>
+  /** Starts it again on the same port and data (killing it first if it runs). */
+  restart(): Promise<void>
 }
 
 /** The repository root: the nearest directory above this file that has scripts/build-minio.sh (also when compiled into build/). */
@@ -117,22 +121,39 @@ export async function startMinio(buckets: string[], options: { tls?: boolean } =
   const certsDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-certs-'))
   const caFile = options.tls ? makeCertificate(certsDir) : undefined
   const args = ['server', '--quiet', '--certs-dir', certsDir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, dataDir]
-  const child = spawn(binary, args, {
-    env: {
-      PATH: process.env.PATH,
-      HOME: dataDir,
-      MINIO_ROOT_USER: accessKeyId,
-      MINIO_ROOT_PASSWORD: secretAccessKey,
-      MINIO_BROWSER: 'off',
-      MINIO_UPDATE: 'off',
-      MINIO_API_REQUESTS_MAX: '10000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const launch = (): ChildProcess => {
+    const started = spawn(binary, args, {
+      env: {
+        PATH: process.env.PATH,
+        HOME: dataDir,
+        MINIO_ROOT_USER: accessKeyId,
+        MINIO_ROOT_PASSWORD: secretAccessKey,
+        MINIO_BROWSER: 'off',
+        MINIO_UPDATE: 'off',
+        MINIO_API_REQUESTS_MAX: '10000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    return started
+  }
+  let child = launch()
+  const scheme = options.tls ? 'https' : 'http'
+  const live = (): Promise<void> => waitUntilLive(`${scheme}://127.0.0.1:${port}/minio/health/live`, caFile ? readFileSync(caFile) : undefined, child, () => output)
+  const kill = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGKILL')
+    await exited
+  }
+  const restart = async (): Promise<void> => {
+    await kill()
+    child = launch()
+    await live()
+  }
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
@@ -142,9 +163,8 @@ export async function startMinio(buckets: string[], options: { tls?: boolean } =
     rmSync(certsDir, { recursive: true, force: true })
   }
   try {
-    const scheme = options.tls ? 'https' : 'http'
-    await waitUntilLive(`${scheme}://127.0.0.1:${port}/minio/health/live`, caFile ? readFileSync(caFile) : undefined, child, () => output)
-    const server: TestServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop }
+    await live()
+    const server: TestServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop, kill, restart }
     if (caFile !== undefined) server.caFile = caFile
     const client = referenceClient(server)
     for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }))
