@@ -7,6 +7,7 @@ import type { Backend, CallOptions } from './backend.js'
 import { hasCode, outOfRange, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
+import { multipartEtagOf, uploadPartSize } from './multipart.js'
 import { childPath, directoryPrefix } from './paths.js'
 import type { S3Path } from './url.js'
 
@@ -38,31 +39,10 @@ export interface TransferSummary {
  * (below the part size), else the MD5 of the parts' MD5s and the part count.
  */
 export async function localETag(file: string, size: number, partSize: number): Promise<string> {
+  if (size >= partSize) return multipartEtagOf(file, size, uploadPartSize(size, partSize))
   const whole = createHash('md5')
-  const parts: Buffer[] = []
-  let part = createHash('md5')
-  let inPart = 0
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    if (size < partSize) {
-      whole.update(chunk)
-      continue
-    }
-    let at = 0
-    while (at < chunk.length) {
-      const n = Math.min(chunk.length - at, partSize - inPart)
-      part.update(chunk.subarray(at, at + n))
-      inPart += n
-      at += n
-      if (inPart === partSize) {
-        parts.push(part.digest())
-        part = createHash('md5')
-        inPart = 0
-      }
-    }
-  }
-  if (size < partSize) return `"${whole.digest('hex')}"`
-  if (inPart > 0) parts.push(part.digest())
-  return `"${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}"`
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) whole.update(chunk)
+  return `"${whole.digest('hex')}"`
 }
 
 async function sameContent(file: string, size: number, etag: string, partSize: number): Promise<boolean> {

@@ -177,7 +177,7 @@ export class NativeBackend implements Backend {
   }
 
   writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }> {
-    if (data.length <= this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data))
+    if (data.length < this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data))
     return this.#multipartPut('writeFile', path, data, data.length, options, (id, upload) => this.#engine.writeFile(id, path.bucket, path.key, data, upload))
   }
 
@@ -194,7 +194,7 @@ export class NativeBackend implements Backend {
   }
 
   upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
-    if (size <= this.#partSize) return this.#call('upload', path.url, options, (id) => this.#engine.upload(id, path.bucket, path.key, localPath, size))
+    if (size < this.#partSize) return this.#call('upload', path.url, options, (id) => this.#engine.upload(id, path.bucket, path.key, localPath, size))
     return this.#multipartPut('upload', path, localPath, size, options, (id, upload) => this.#engine.upload(id, path.bucket, path.key, localPath, size, upload))
   }
 
