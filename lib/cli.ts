@@ -1,14 +1,163 @@
 #!/usr/bin/env node
-// The s3fs command line (package bin; `npx s3fs-native ...`). Usage errors exit 2, failures exit 1
-// with one line naming the code; never a stack trace.
-import { Command, CommanderError } from 'commander'
+// The s3fs command line (package bin; `npx s3fs-native ...`), configured like the library (S3_ENDPOINT,
+// AWS_REGION, credentials from the environment or profiles). Exit codes: 0 ok, 1 an operation failed,
+// 2 a usage error, 130 interrupted. A failure is one line naming the code and the URL, never a stack.
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
 
+import { S3FileSystem } from './fs.js'
 import { tensorflowPluginPath } from './native.js'
+import { bench, benchTable } from './cli/bench.js'
+import { cat, du, find, glob, ls, stat } from './cli/inspect.js'
+import { copy, move, summaryLine, sync } from './cli/transfer.js'
+
+const interrupt = new AbortController()
+process.once('SIGINT', () => {
+  // The first Ctrl-C aborts the transfer (its multipart upload is aborted, nothing partial stays);
+  // a second one leaves at once.
+  interrupt.abort()
+  process.once('SIGINT', () => process.exit(130))
+})
+
+interface GlobalOptions {
+  json?: boolean
+  quiet?: boolean
+}
+
+let filesystem: S3FileSystem | undefined
+const fs = (): S3FileSystem => (filesystem ??= new S3FileSystem())
 
 const program = new Command('s3fs')
   .description('s3fs-native: a fast S3 filesystem for Node.js and TensorFlow')
+  .helpOption('--help', 'show help')
+  .option('--json', 'print results as JSON, for scripts')
+  .option('-q, --quiet', 'print nothing but errors')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) })
+
+function globals(): GlobalOptions {
+  return program.opts<GlobalOptions>()
+}
+
+const output = (): { json: boolean; signal: AbortSignal } => ({ json: globals().json === true, signal: interrupt.signal })
+const bar = (): boolean => !globals().quiet && !globals().json
+
+function report(verb: string, summary: Parameters<typeof summaryLine>[1]): void {
+  if (globals().json) console.log(JSON.stringify(summary))
+  else if (!globals().quiet) console.log(summaryLine(verb, summary))
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1')
+  return n
+}
+
+program
+  .command('ls')
+  .description('list a directory (or show one file)')
+  .argument('<url>', 's3://bucket/dir/')
+  .option('-l, --long', 'sizes and modification times')
+  .option('-R, --recursive', 'every file of the tree')
+  .option('-h, --human-readable', 'sizes in KiB, MiB, GiB')
+  .action((url: string, o: { long?: boolean; recursive?: boolean; humanReadable?: boolean }) =>
+    ls(fs(), url, { ...output(), long: o.long === true, recursive: o.recursive === true, human: o.humanReadable === true }),
+  )
+
+program
+  .command('stat')
+  .description('size, modification time and ETag of a file, or that a directory exists')
+  .argument('<url>')
+  .action((url: string) => stat(fs(), url, output()))
+
+program
+  .command('cat')
+  .description("write files' contents to stdout")
+  .argument('<url...>')
+  .action((urls: string[]) => cat(fs(), urls, output()))
+
+program
+  .command('cp')
+  .description('copy between the local disk and S3, or within S3 (server-side)')
+  .argument('<source>')
+  .argument('<target>')
+  .option('-r, --recursive', 'copy directories')
+  .action(async (source: string, target: string, o: { recursive?: boolean }) =>
+    report('copied', await copy(fs(), source, target, { recursive: o.recursive === true, bar: bar(), signal: interrupt.signal })),
+  )
+
+program
+  .command('mv')
+  .description('move: a rename within S3, else a copy and then the source removed')
+  .argument('<source>')
+  .argument('<target>')
+  .action(async (source: string, target: string) => {
+    const destination = await move(fs(), source, target, { recursive: true, bar: bar(), signal: interrupt.signal })
+    if (globals().json) console.log(JSON.stringify({ source, target: destination }))
+    else if (!globals().quiet) console.log(`moved ${source} -> ${destination}`)
+  })
+
+program
+  .command('rm')
+  .description('remove a file, or with -r a directory and everything under it')
+  .argument('<url...>')
+  .option('-r, --recursive', 'remove directories and their contents')
+  .option('-f, --force', 'no error when a file does not exist')
+  .action(async (urls: string[], o: { recursive?: boolean; force?: boolean }) => {
+    for (const url of urls) await fs().rm(url, { recursive: o.recursive === true, force: o.force === true, signal: interrupt.signal })
+  })
+
+program
+  .command('mkdir')
+  .description('create a directory (a "dir/" marker)')
+  .argument('<url...>')
+  .option('-p, --parents', 'no error if it exists; create parents as needed')
+  .action(async (urls: string[], o: { parents?: boolean }) => {
+    for (const url of urls) await fs().mkdir(url, { recursive: o.parents === true, signal: interrupt.signal })
+  })
+
+program
+  .command('du')
+  .description('bytes used under a directory, per entry and in total')
+  .argument('<url>')
+  .option('-s, --summarize', 'the total only')
+  .option('-h, --human-readable', 'sizes in KiB, MiB, GiB')
+  .action((url: string, o: { summarize?: boolean; humanReadable?: boolean }) =>
+    du(fs(), url, { ...output(), summarize: o.summarize === true, human: o.humanReadable === true }),
+  )
+
+program
+  .command('find')
+  .description('every file under a directory, or those whose name matches --name')
+  .argument('<url>')
+  .option('--name <pattern>', 'a glob on the file name: *.tfrecord')
+  .action((url: string, o: { name?: string }) => find(fs(), url, { ...output(), name: o.name }))
+
+program
+  .command('glob')
+  .description('the files and directories matching a pattern (*, ?, [...], ** across directories)')
+  .argument('<pattern>', 's3://bucket/logs/*/events.*')
+  .action((pattern: string) => glob(fs(), pattern, output()))
+
+program
+  .command('sync')
+  .description('make TARGET hold what SOURCE holds, sending only files whose size or ETag differ')
+  .argument('<source>', 'a local directory or s3:// prefix')
+  .argument('<target>', 'an s3:// prefix or local directory')
+  .option('--delete', 'remove files that only the target has')
+  .action(async (source: string, target: string, o: { delete?: boolean }) =>
+    report('sent', await sync(fs(), source, target, { recursive: true, bar: bar(), signal: interrupt.signal, deleteExtra: o.delete === true })),
+  )
+
+program
+  .command('bench')
+  .description('native against JS backend throughput against the configured endpoint')
+  .argument('<prefix>', 'an s3:// prefix to write the test object under (removed afterwards)')
+  .option('--size <MiB>', 'object size in MiB', positiveInteger, 64)
+  .option('--runs <n>', 'runs per backend (the median is shown)', positiveInteger, 3)
+  .action(async (prefix: string, o: { size: number; runs: number }) => {
+    const rows = await bench(prefix, { sizeMiB: o.size, runs: o.runs, ...output() })
+    console.log(globals().json ? JSON.stringify(rows) : benchTable(rows, o.size, o.runs))
+  })
 
 program
   .command('tf-plugin')
@@ -22,9 +171,15 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : 2
+  } else if (interrupt.signal.aborted) {
+    console.error('s3fs: interrupted')
+    process.exitCode = 130
   } else {
     const code = (error as { code?: string }).code
-    console.error(`s3fs: ${code ? `${code}: ` : ''}${(error as Error).message.replace(new RegExp(`^${code}: `), '')}`)
+    const message = (error as Error).message ?? String(error)
+    console.error(`s3fs: ${code && !message.startsWith(`${code}:`) ? `${code}: ` : ''}${message}`)
     process.exitCode = 1
   }
+} finally {
+  filesystem?.close()
 }
