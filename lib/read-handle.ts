@@ -3,6 +3,18 @@ import { hasCode, S3FsError } from './errors.js'
 import { checkReadArguments } from './read-arguments.js'
 import type { S3Path } from './url.js'
 
+export interface HandleReadOptions extends CallOptions {
+  offset?: number
+  length?: number
+  position?: number | null
+}
+
+/** What FileHandle.read resolves to: the bytes read, and the buffer they were read into. */
+export interface HandleReadResult<T extends ArrayBufferView> {
+  bytesRead: number
+  buffer: T
+}
+
 export interface ReadHandleSettings {
   /** Bytes fetched ahead of a sequential reader, in parallel chunks. */
   readAheadBytes: number
@@ -25,6 +37,8 @@ export class ReadHandle {
   readonly #chunks = new Map<number, Promise<Buffer>>()
   readonly #abort = new AbortController()
   #expected = 0
+  /** Where a read without a position continues. */
+  #position = 0
   #streak = 0
   #closed = false
 
@@ -49,8 +63,37 @@ export class ReadHandle {
     return { ...this.#stat }
   }
 
-  /** Reads up to `length` bytes at `position` into `buffer` at `offset`: fewer at the end, 0 past it. */
-  async read(buffer: Buffer, offset: number, length: number, position: number, options: CallOptions = {}): Promise<number> {
+  /**
+   * Reads up to `length` bytes at `position` into `buffer` (any ArrayBufferView) at `offset`, as
+   * FileHandle.read does: fewer at the end, 0 past it; a null or absent position reads on from
+   * where the last such read stopped. Also `read(buffer, { offset, length, position, signal })`.
+   */
+  read<T extends ArrayBufferView>(buffer: T, options?: HandleReadOptions | null): Promise<HandleReadResult<T>>
+  read<T extends ArrayBufferView>(buffer: T, offset?: number, length?: number, position?: number | null, options?: CallOptions): Promise<HandleReadResult<T>>
+  async read<T extends ArrayBufferView>(
+    buffer: T,
+    offsetOrOptions?: number | HandleReadOptions | null,
+    length?: number,
+    position?: number | null,
+    options: CallOptions = {},
+  ): Promise<HandleReadResult<T>> {
+    if (typeof offsetOrOptions === 'object' && offsetOrOptions !== null) {
+      const { offset, length: n, position: at, ...rest } = offsetOrOptions
+      return this.read(buffer, offset, n, at, rest)
+    }
+    if (!ArrayBuffer.isView(buffer)) {
+      throw Object.assign(new TypeError('The "buffer" argument must be a Buffer, TypedArray or DataView'), { code: 'ERR_INVALID_ARG_TYPE' })
+    }
+    const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    const offset = offsetOrOptions ?? 0
+    const sequential = position === null || position === undefined
+    const at = sequential ? this.#position : position
+    const bytesRead = await this.#readAt(bytes, offset, length ?? bytes.length - offset, at, options ?? {})
+    if (sequential) this.#position = at + bytesRead
+    return { bytesRead, buffer }
+  }
+
+  async #readAt(buffer: Buffer, offset: number, length: number, position: number, options: CallOptions): Promise<number> {
     if (this.#closed) throw new S3FsError('EBADF', 'the file handle is closed', { op: 'read', url: this.#path.url })
     checkReadArguments(buffer, offset, length, position, this.#path.url)
     const size = this.#stat.size
@@ -74,6 +117,11 @@ export class ReadHandle {
     this.#closed = true
     this.#abort.abort()
     this.#chunks.clear()
+  }
+
+  /** `await using handle = await fs.open(url)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   #cached(position: number, length: number): boolean {

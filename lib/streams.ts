@@ -41,7 +41,7 @@ export function readStream(open: () => Promise<ReadHandle>, options: ReadStreamO
       }
       const buffer = Buffer.allocUnsafe(Math.min(Math.max(size, highWaterMark), remaining))
       handle!.read(buffer, 0, buffer.length, position).then(
-        (n) => {
+        ({ bytesRead: n }) => {
           position += n
           remaining -= n
           if (n === 0) remaining = 0

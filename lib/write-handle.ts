@@ -94,6 +94,15 @@ export class WriteHandle {
     }
   }
 
+  /**
+   * `await using handle = await fs.open(url, 'w')`: leaving the scope without close() discards what
+   * was written (the upload is aborted), so a scope left by an exception never publishes a partial
+   * object. Call close() to publish.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.abort()
+  }
+
   /** Discards everything written: the multipart upload, if one began, is aborted. */
   async abort(): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'aborted') return

@@ -1,7 +1,7 @@
 import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, test } from 'vitest'
 
-import { S3FileSystem, type WriteHandle } from '../../lib/index.js'
+import { type ReadHandle, S3FileSystem, type WriteHandle } from '../../lib/index.js'
 import { startTcpProxy } from '../server/tcp-proxy.js'
 import { BUCKET, eventually, expectNoMultipartUploads, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
@@ -30,7 +30,7 @@ describe('read handle', () => {
     const out = Buffer.alloc(data.length)
     let position = 0
     while (true) {
-      const n = await handle.read(out, position, Math.min(100_000, out.length - position), position)
+      const { bytesRead: n } = await handle.read(out, position, Math.min(100_000, out.length - position), position)
       if (n === 0) break
       position += n
     }
@@ -51,11 +51,11 @@ describe('read handle', () => {
     const handle = await fs.open(url(key))
     for (const position of [2 * MiB, 17, MiB + 5, 3 * MiB - 10]) {
       const buffer = Buffer.alloc(4096)
-      const n = await handle.read(buffer, 0, 4096, position)
+      const { bytesRead: n } = await handle.read(buffer, 0, 4096, position)
       expect(n).toBe(Math.min(4096, data.length - position))
       expect(buffer.subarray(0, n).equals(data.subarray(position, position + n))).toBe(true)
     }
-    expect(await handle.read(Buffer.alloc(10), 0, 10, 3 * MiB)).toBe(0)
+    expect((await handle.read(Buffer.alloc(10), 0, 10, 3 * MiB)).bytesRead).toBe(0)
     await handle.close()
     await expect(handle.read(Buffer.alloc(1), 0, 1, 0)).rejects.toMatchObject({ code: 'EBADF' })
   })
@@ -72,7 +72,7 @@ describe('read handle', () => {
         await expect(fs.read(url(key), Buffer.alloc(16), offset, length, position)).rejects.toMatchObject({ code: 'EINVAL' })
       }
     }
-    expect(await handle.read(Buffer.alloc(16), 0, 16, 0)).toBe(16)
+    expect((await handle.read(Buffer.alloc(16), 0, 16, 0)).bytesRead).toBe(16)
     await handle.close()
   })
 
@@ -84,6 +84,56 @@ describe('read handle', () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomData(2 * MiB) }))
     await expect(handle.read(Buffer.alloc(1000), 0, 1000, 5000)).rejects.toMatchObject({ code: 'ESTALE' })
     await handle.close()
+  })
+
+  test("read() is shaped like FileHandle.read: { bytesRead, buffer }, any ArrayBufferView, options, a position of its own", async () => {
+    const key = `${uniquePrefix('rh')}/shape`
+    const data = randomData(1000)
+    await fs.writeFile(url(key), data)
+    const handle = await fs.open(url(key))
+    const words = new Uint16Array(10)
+    const read = await handle.read(words, 0, 20, 100)
+    expect(read.bytesRead).toBe(20)
+    expect(read.buffer).toBe(words)
+    expect(Buffer.from(words.buffer).equals(data.subarray(100, 120))).toBe(true)
+    const view = new DataView(new ArrayBuffer(8))
+    expect((await handle.read(view, { position: 992 })).bytesRead).toBe(8)
+    expect(Buffer.from(view.buffer).equals(data.subarray(992))).toBe(true)
+    // Without a position, reads go on from where the previous such read stopped, as on a file.
+    const first = Buffer.alloc(600)
+    const second = Buffer.alloc(600)
+    expect((await handle.read(first)).bytesRead).toBe(600)
+    expect((await handle.read(second, { offset: 0, length: 600, position: null })).bytesRead).toBe(400)
+    expect(Buffer.concat([first, second.subarray(0, 400)]).equals(data)).toBe(true)
+    await expect(handle.read('not a buffer' as unknown as Buffer)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+    await handle.close()
+  })
+
+  test('await using closes a read handle at the end of its scope, and aborts an unclosed write handle', async () => {
+    const key = `${uniquePrefix('rh')}/disposed`
+    await fs.writeFile(url(key), 'abc')
+    let kept: ReadHandle | undefined
+    {
+      await using handle = await fs.open(url(key))
+      kept = handle
+      expect((await handle.read(Buffer.alloc(3))).bytesRead).toBe(3)
+    }
+    await expect(kept.read(Buffer.alloc(1))).rejects.toMatchObject({ code: 'EBADF' })
+
+    const written = `${uniquePrefix('rh')}/unclosed`
+    {
+      await using writer = await fs.open(url(written), 'w')
+      await writer.write(randomData(6 * MiB))
+    }
+    expect(await fs.exists(url(written))).toBe(false)
+    await expectNoMultipartUploads(written)
+    const committed = `${uniquePrefix('rh')}/closed`
+    {
+      await using writer = await fs.open(url(committed), 'w')
+      await writer.write('kept')
+      await writer.close()
+    }
+    expect(await fs.readFile(url(committed), 'utf8')).toBe('kept')
   })
 
   test('of a directory is EISDIR, of a missing key ENOENT', async () => {
