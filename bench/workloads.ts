@@ -81,7 +81,7 @@ export const workloads: Workload[] = [
       const handle = await fs.open(`s3://${BUCKET}/medium.bin`)
       const buffer = Buffer.allocUnsafe(MiB)
       let position = 0
-      for (let n = 1; n > 0; position += n) n = await handle.read(buffer, 0, MiB, position)
+      for (let n = 1; n > 0; position += n) n = (await handle.read(buffer, 0, MiB, position)).bytesRead
       await handle.close()
       return position
     },

@@ -10,6 +10,9 @@ export interface FileStat {
 export interface DirEntry {
   name: string
   isDirectory: boolean
+  /** A file's, from the listing. */
+  size?: number
+  mtimeMs?: number
 }
 
 export interface CallOptions {

@@ -57,6 +57,10 @@ export interface Dirent {
   name: string
   isDirectory(): boolean
   isFile(): boolean
+  /** A file's size and modification time, from the listing (no request per entry). */
+  size?: number
+  mtime?: Date
+  mtimeMs?: number
 }
 
 /**
@@ -189,7 +193,13 @@ export class S3FileSystem {
     options ??= {}
     const entries = await this.#backend.readdir(parseS3Url(url, 'readdir'), options)
     if (!options.withFileTypes) return entries.map((entry: DirEntry) => entry.name)
-    return entries.map(({ name, isDirectory }) => ({ name, isDirectory: () => isDirectory, isFile: () => !isDirectory }))
+    return entries.map(({ name, isDirectory, size, mtimeMs }) => ({
+      name,
+      isDirectory: () => isDirectory,
+      isFile: () => !isDirectory,
+      ...(size === undefined ? {} : { size }),
+      ...(mtimeMs === undefined ? {} : { mtime: new Date(mtimeMs), mtimeMs }),
+    }))
   }
 
   /**

@@ -16,13 +16,13 @@ void ReadDirOperation::ListPageFrom(const std::string& token) {
     for (const ListedObject& object : page.objects) {
       saw_anything_ = true;
       std::string name = object.key.substr(prefix_.size());
-      if (!name.empty()) entries_.emplace(std::move(name), false);
+      if (!name.empty()) entries_.emplace(std::move(name), DirEntry{false, object.size, object.mtime_ms});
     }
     for (const std::string& common_prefix : page.common_prefixes) {
       saw_anything_ = true;
       std::string name = common_prefix.substr(prefix_.size());
       if (!name.empty() && name.back() == '/') name.pop_back();
-      if (!name.empty()) entries_[name] = true;
+      if (!name.empty()) entries_[name] = DirEntry{true, 0, 0};
     }
     if (page.truncated && !page.next_token.empty()) return ListPageFrom(page.next_token);
     if (saw_anything_ || path_.key.empty()) return Finish(engine::Status::Ok());

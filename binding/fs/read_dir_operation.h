@@ -6,14 +6,21 @@
 
 namespace s3fs {
 
+// One name under a directory; a file's size and time come from the listing.
+struct DirEntry {
+  bool is_directory = false;
+  uint64_t size = 0;
+  double mtime_ms = 0;
+};
+
 // TensorFlow's GetChildren: every page of a delimited listing, names relative to the directory,
 // directories without their trailing '/'. A missing path is ENOENT, an object ENOTDIR.
 class ReadDirOperation : public FsOperation {
  public:
   ReadDirOperation(engine::Engine& engine, ObjectPath path) : FsOperation(engine, std::move(path)) {}
   void Start() override;
-  // name -> is a directory; sorted, each name once (a directory wins over an object of its name).
-  const std::map<std::string, bool>& entries() const { return entries_; }
+  // Sorted by name, each name once (a directory wins over an object of its name).
+  const std::map<std::string, DirEntry>& entries() const { return entries_; }
 
  private:
   void ListPageFrom(const std::string& token);
@@ -21,7 +28,7 @@ class ReadDirOperation : public FsOperation {
 
   std::string prefix_;
   bool saw_anything_ = false;
-  std::map<std::string, bool> entries_;
+  std::map<std::string, DirEntry> entries_;
 };
 
 }  // namespace s3fs

@@ -271,10 +271,14 @@ Napi::Value EngineWrap::ReadDir(const Napi::CallbackInfo& info) {
   return Launch(info, std::move(operation), {}, [list](Napi::Env env) -> Napi::Value {
     Napi::Array entries = Napi::Array::New(env, list->entries().size());
     uint32_t i = 0;
-    for (const auto& [name, is_directory] : list->entries()) {
+    for (const auto& [name, listed] : list->entries()) {
       Napi::Object entry = Napi::Object::New(env);
       entry.Set("name", name);
-      entry.Set("isDirectory", is_directory);
+      entry.Set("isDirectory", listed.is_directory);
+      if (!listed.is_directory) {
+        entry.Set("size", static_cast<double>(listed.size));
+        entry.Set("mtimeMs", listed.mtime_ms);
+      }
       entries.Set(i++, entry);
     }
     return entries;

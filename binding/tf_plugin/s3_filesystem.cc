@@ -82,7 +82,7 @@ engine::Status S3Filesystem::GetChildren(const ObjectPath& path, std::vector<std
   auto operation = std::make_shared<ReadDirOperation>(engine_->engine(), path);
   engine::Status status = engine_->Run(operation);
   if (!status.ok()) return status;
-  for (const auto& [name, is_directory] : operation->entries()) names.push_back(name);
+  for (const auto& [name, entry] : operation->entries()) names.push_back(name);
   return status;
 }
 

@@ -277,7 +277,7 @@ export class JsBackend implements Backend {
 
   async readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]> {
     const prefix = directoryPrefix(path.key)
-    const entries = new Map<string, boolean>()
+    const entries = new Map<string, DirEntry>()
     let sawAnything = false
     let token = ''
     do {
@@ -285,12 +285,12 @@ export class JsBackend implements Backend {
       for (const object of page.objects) {
         sawAnything = true
         const name = object.key.slice(prefix.length)
-        if (name !== '' && !entries.has(name)) entries.set(name, false)
+        if (name !== '' && !entries.has(name)) entries.set(name, { name, isDirectory: false, size: object.size, mtimeMs: object.mtimeMs })
       }
       for (const common of page.prefixes) {
         sawAnything = true
         const name = common.slice(prefix.length).replace(/\/$/, '')
-        if (name !== '') entries.set(name, true)
+        if (name !== '') entries.set(name, { name, isDirectory: true })
       }
       token = page.nextToken ?? ''
     } while (token !== '')
@@ -307,7 +307,7 @@ export class JsBackend implements Backend {
       }
       throw new S3FsError('ENOENT', 'no such file or directory', { op: 'readdir', url: path.url })
     }
-    return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, isDirectory]) => ({ name, isDirectory }))
+    return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   async rm(path: S3Path, options?: CallOptions): Promise<void> {

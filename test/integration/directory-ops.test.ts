@@ -91,13 +91,43 @@ describe('rm recursive', () => {
   })
 })
 
-test('readdir withFileTypes tells files from directories', async () => {
+test('readdir withFileTypes tells files from directories, with the listed size and time of files', async () => {
   const dir = uniquePrefix('dirent')
-  await fs.writeFile(url(`${dir}/file`), 'x')
+  const before = Date.now()
+  await fs.writeFile(url(`${dir}/file`), 'xyz')
   await fs.mkdir(url(`${dir}/sub`))
   const entries = await fs.readdir(url(dir), { withFileTypes: true })
-  expect(entries.map((e) => [e.name, e.isDirectory(), e.isFile()])).toEqual([
-    ['file', false, true],
-    ['sub', true, false],
+  expect(entries.map((e) => [e.name, e.isDirectory(), e.isFile(), e.size])).toEqual([
+    ['file', false, true, 3],
+    ['sub', true, false, undefined],
   ])
+  const file = entries[0]!
+  expect(file.mtime).toBeInstanceOf(Date)
+  // A listing gives milliseconds where HEAD's Last-Modified gives seconds.
+  expect(Math.abs(file.mtimeMs! - (await fs.stat(url(`${dir}/file`))).mtimeMs)).toBeLessThan(1000)
+  expect(file.mtimeMs!).toBeGreaterThan(before - 2000)
+  expect(entries[1]!.mtime).toBeUndefined()
+})
+
+test('list() pages lazily: entries with size, time and ETag, a directory level or the whole tree', async () => {
+  const dir = uniquePrefix('list')
+  await Promise.all(Array.from({ length: 1005 }, (_, i) => fs.writeFile(url(`${dir}/many/${String(i).padStart(4, '0')}`), 'x')))
+  await fs.writeFile(url(`${dir}/top.bin`), 'abcd')
+  const level = []
+  for await (const entry of fs.list(url(dir))) level.push([entry.name, entry.isDirectory(), entry.size])
+  expect(level).toEqual([
+    ['many', true, 0],
+    ['top.bin', false, 4],
+  ])
+  let count = 0
+  for await (const entry of fs.list(url(`${dir}/`), { recursive: true })) {
+    if (count === 0) expect(entry).toMatchObject({ name: 'many/0000', size: 1, url: url(`${dir}/many/0000`), etag: expect.any(String) })
+    count++
+  }
+  expect(count).toBe(1006)
+  // Lazy: breaking off after the first entry lists one page only, and stops cleanly.
+  for await (const entry of fs.list(url(dir), { recursive: true })) {
+    expect(entry.name).toBe('many/0000')
+    break
+  }
 })
