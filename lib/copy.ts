@@ -1,4 +1,5 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
+import type { TransferOptions, TransferSummary } from './bulk-transfer.js'
 import { refuseDirectoryTarget } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
@@ -47,6 +48,42 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
     await abortUpload(backend, target, uploadId)
     throw error
   }
+}
+
+/**
+ * fs.cp for S3: a file is one server-side copy; a directory (with `recursive`) every file under it,
+ * copied to the same relative names under `target`, `concurrency` (default: copyConcurrency) at a time.
+ */
+export async function copyTree(backend: Backend, source: S3Path, target: S3Path, settings: CopySettings, options: TransferOptions & { recursive?: boolean } = {}): Promise<TransferSummary> {
+  const st = await backend.stat(source, options)
+  if (!st.isDirectory) {
+    await refuseDirectoryTarget(backend, target, 'cp', options)
+    await copyObject(backend, source, target, settings, options)
+    options.onProgress?.({ file: source.url, skipped: false, filesDone: 1, filesTotal: 1, bytesDone: st.size, bytesTotal: st.size })
+    return { files: 1, skipped: 0, bytes: st.size }
+  }
+  if (!options.recursive) throw new S3FsError('EISDIR', 'is a directory (cp copies a directory with { recursive: true })', { op: 'cp', url: source.url })
+  const fromPrefix = directoryPrefix(source.key)
+  const toPrefix = directoryPrefix(target.key)
+  if (target.bucket === source.bucket && toPrefix.startsWith(fromPrefix)) {
+    throw new S3FsError('EINVAL', `cannot copy a directory into itself (${target.url})`, { op: 'cp', url: source.url })
+  }
+  const objects = (await listObjects(backend, childPath(source.bucket, fromPrefix), options)).filter((o) => !o.key.endsWith('/'))
+  const bytesTotal = objects.reduce((n, o) => n + o.size, 0)
+  const limiter = new Limiter(options.concurrency ?? settings.copyConcurrency)
+  let bytesDone = 0
+  let filesDone = 0
+  await Promise.all(
+    objects.map((object) =>
+      limiter.run(async () => {
+        const from = childPath(source.bucket, object.key)
+        await copyObject(backend, from, childPath(target.bucket, toPrefix + object.key.slice(fromPrefix.length)), settings, options)
+        bytesDone += object.size
+        options.onProgress?.({ file: from.url, skipped: false, filesDone: ++filesDone, filesTotal: objects.length, bytesDone, bytesTotal })
+      }),
+    ),
+  )
+  return { files: objects.length, skipped: 0, bytes: bytesTotal }
 }
 
 export interface RenameFailure extends S3FsError {

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
 import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
 import { checkTransferOptions, downloadTree, type TransferOptions, type TransferSummary, uploadTree } from './bulk-transfer.js'
-import { appendFile, copyObject, rename } from './copy.js'
+import { appendFile, copyObject, copyTree, rename } from './copy.js'
 import { mkdir, type MkdirOptions, refuseDirectoryTarget, removeTree, rmdir } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { glob } from './glob.js'
@@ -42,6 +42,11 @@ export interface RmOptions extends CallOptions {
   recursive?: boolean
   /** A recursive rm of a bucket root (s3://bucket/) is refused unless this is set, as `rm -rf /` is without --no-preserve-root. */
   allowBucketRoot?: boolean
+}
+
+export interface CpOptions extends TransferOptions {
+  /** Copy a directory and everything under it. */
+  recursive?: boolean
 }
 
 export interface ListOptions extends CallOptions {
@@ -249,6 +254,16 @@ export class S3FileSystem {
   }
 
   /** Server-side copy; multipart (parallel UploadPartCopy) above `multipartCopyThreshold`. */
+  /**
+   * Like fs.cp: copies a file, or with `recursive` a directory tree, server-side (no bytes pass
+   * through this process), `concurrency` objects at a time; `onProgress` after each file.
+   */
+  async cp(source: string, target: string, options?: CpOptions | null): Promise<TransferSummary> {
+    const settings = options ?? {}
+    checkTransferOptions(settings)
+    return copyTree(this.#backend, parseS3Url(source, 'cp'), parseS3Url(target, 'cp'), this.#config, settings)
+  }
+
   async copyFile(source: string, target: string, options?: CallOptions): Promise<void> {
     options ??= {}
     const to = parseObjectUrl(target, 'copyFile')

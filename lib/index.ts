@@ -1,4 +1,4 @@
-export { S3FileSystem, type Dirent, type ListOptions, type ReaddirOptions, type ReadFileOptions, type RmOptions, type Stats, type WriteFileData } from './fs.js'
+export { S3FileSystem, type CpOptions, type Dirent, type ListOptions, type ReaddirOptions, type ReadFileOptions, type RmOptions, type Stats, type WriteFileData } from './fs.js'
 export type { CallOptions, DirEntry, FileStat } from './backend.js'
 export type { TransferOptions, TransferProgress, TransferSummary } from './bulk-transfer.js'
 export type { Credentials, S3FileSystemOptions } from './config.js'

@@ -1,12 +1,11 @@
 import { stat as localStat, readdir, rm as localRm } from 'node:fs/promises'
 import path from 'node:path'
 
-import type { TransferSummary } from '../bulk-transfer.js'
+import type { TransferOptions, TransferSummary } from '../bulk-transfer.js'
 import { S3FsError } from '../errors.js'
 import type { S3FileSystem } from '../fs.js'
-import { Limiter } from '../limiter.js'
 import { humanBytes } from './format.js'
-import { startProgress } from './progress.js'
+import { type Progress, startProgress } from './progress.js'
 
 export interface TransferCommandOptions {
   recursive: boolean
@@ -43,29 +42,6 @@ async function resolveTarget(fs: S3FileSystem, source: string, target: string, s
   return isS3(target) ? `${target.replace(/\/*$/, '/')}${baseName(source)}` : path.join(target, baseName(source))
 }
 
-/** A directory tree between two S3 prefixes: every file copied server-side, 8 at a time. */
-async function copyTree(fs: S3FileSystem, source: string, target: string, options: TransferCommandOptions): Promise<TransferSummary> {
-  const entries = []
-  for await (const entry of fs.list(source, { recursive: true, signal: options.signal })) entries.push(entry)
-  const total = entries.reduce((n, e) => n + e.size, 0)
-  const progress = startProgress('copy', total, options.bar)
-  const limiter = new Limiter(8)
-  let done = 0
-  try {
-    await Promise.all(
-      entries.map((entry) =>
-        limiter.run(async () => {
-          await fs.copyFile(entry.url, `${target.replace(/\/*$/, '/')}${entry.name}`, { signal: options.signal })
-          progress.update((done += entry.size))
-        }),
-      ),
-    )
-  } finally {
-    progress.stop()
-  }
-  return { files: entries.length, skipped: 0, bytes: total }
-}
-
 /** cp between S3 and the local disk, or within S3; directories with `recursive` only. */
 export async function copy(fs: S3FileSystem, source: string, target: string, options: TransferCommandOptions): Promise<TransferSummary> {
   if (!isS3(source) && !isS3(target)) throw new S3FsError('EINVAL', 'one of source and target must be an s3:// URL (use cp for local copies)', { op: 'cp', url: source })
@@ -76,21 +52,17 @@ export async function copy(fs: S3FileSystem, source: string, target: string, opt
 }
 
 async function transfer(fs: S3FileSystem, source: string, destination: string, kind: 'file' | 'directory', options: TransferCommandOptions): Promise<TransferSummary> {
-  if (isS3(source) && isS3(destination)) {
-    if (kind === 'directory') return copyTree(fs, source, destination, options)
-    const { size } = await fs.stat(source, { signal: options.signal })
-    await fs.copyFile(source, destination, { signal: options.signal })
-    return { files: 1, skipped: 0, bytes: size }
-  }
-  const transfer = isS3(source)
-    ? (onProgress: Parameters<S3FileSystem['download']>[2]) => fs.download(source, destination, onProgress)
-    : (onProgress: Parameters<S3FileSystem['upload']>[2]) => fs.upload(source, destination, onProgress)
-  let progress: ReturnType<typeof startProgress> | undefined
+  const [label, run] = !isS3(source)
+    ? ['upload', (settings: TransferOptions) => fs.upload(source, destination, settings)] as const
+    : isS3(destination)
+      ? ['copy', (settings: TransferOptions) => fs.cp(source, destination, { ...settings, recursive: kind === 'directory' })] as const
+      : ['download', (settings: TransferOptions) => fs.download(source, destination, settings)] as const
+  let progress: Progress | undefined
   try {
-    return await transfer({
+    return await run({
       signal: options.signal,
       onProgress: (p) => {
-        progress ??= startProgress(isS3(source) ? 'download' : 'upload', p.bytesTotal, options.bar)
+        progress ??= startProgress(label, p.bytesTotal, options.bar)
         progress.update(p.bytesDone)
       },
     })

@@ -93,3 +93,24 @@ describe('appendFile', () => {
     expect((await fs.readFile(url(key))).equals(Buffer.concat([head, tail]))).toBe(true)
   })
 })
+
+describe('cp', () => {
+  test('copies a tree server-side with { recursive }, reporting each file; a directory without it is EISDIR', async () => {
+    const dir = uniquePrefix('cp')
+    const files: Record<string, Buffer> = { 'a.bin': randomData(2 * MiB), 'x/b.bin': randomData(100), 'x/y/c.bin': randomData(10) }
+    await Promise.all(Object.entries(files).map(([name, data]) => fs.writeFile(url(`${dir}/src/${name}`), data)))
+    await expect(fs.cp(url(`${dir}/src`), url(`${dir}/dst`))).rejects.toMatchObject({ code: 'EISDIR' })
+    const progress: number[] = []
+    const summary = await fs.cp(url(`${dir}/src`), url(`${dir}/dst`), { recursive: true, concurrency: 2, onProgress: (p) => progress.push(p.bytesDone) })
+    expect(summary).toEqual({ files: 3, skipped: 0, bytes: 2 * MiB + 110 })
+    expect(progress).toHaveLength(3)
+    expect(progress.at(-1)).toBe(2 * MiB + 110)
+    for (const [name, data] of Object.entries(files)) expect((await fs.readFile(url(`${dir}/dst/${name}`))).equals(data)).toBe(true)
+    expect(await fs.readdir(url(`${dir}/src/x`))).toEqual(['b.bin', 'y'])
+    await expect(fs.cp(url(`${dir}/src`), url(`${dir}/src/inside`), { recursive: true })).rejects.toMatchObject({ code: 'EINVAL' })
+
+    expect(await fs.cp(url(`${dir}/src/x/b.bin`), url(`${dir}/one.bin`))).toEqual({ files: 1, skipped: 0, bytes: 100 })
+    expect((await fs.readFile(url(`${dir}/one.bin`))).equals(files['x/b.bin']!)).toBe(true)
+    await expect(fs.cp(url(`${dir}/missing`), url(`${dir}/two.bin`))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
