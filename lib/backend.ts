@@ -19,6 +19,11 @@ export interface CallOptions {
   signal?: AbortSignal | undefined
 }
 
+export interface TransferCallOptions extends CallOptions {
+  /** Called as the bytes move (every 100 ms or so, and at part boundaries) with the bytes so far. */
+  onBytes?: ((bytesDone: number) => void) | undefined
+}
+
 export interface ReadOptions extends CallOptions {
   /** Pin the read to this ETag: a replaced object fails with ESTALE instead of mixing versions. */
   ifMatch?: string | undefined
@@ -80,9 +85,9 @@ export interface Backend {
   rm(path: S3Path, options?: CallOptions): Promise<void>
 
   /** The object into a local file, in parallel parts, through a temporary file renamed when complete. */
-  download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }>
+  download(path: S3Path, localPath: string, options?: TransferCallOptions): Promise<{ size: number }>
   /** A local file of `size` bytes into an object, read part by part (memory bounded by part size). */
-  upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }>
+  upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }>
 
   head(path: S3Path, options?: CallOptions): Promise<ObjectHead>
   listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions): Promise<ListPage>

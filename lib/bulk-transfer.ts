@@ -12,7 +12,7 @@ import { childPath, directoryPrefix } from './paths.js'
 import type { S3Path } from './url.js'
 
 export interface TransferProgress {
-  /** The local path of the file just finished. */
+  /** The local path of the file that moved bytes or just finished. */
   file: string
   skipped: boolean
   filesDone: number
@@ -61,24 +61,69 @@ interface Job {
   etag?: string
 }
 
-async function runJobs(jobs: Job[], options: TransferOptions, transfer: (job: Job) => Promise<boolean>): Promise<TransferSummary> {
+type Transfer = (job: Job, onBytes: (bytesDone: number) => void) => Promise<boolean>
+
+/**
+ * Runs the jobs `concurrency` at a time. `onProgress` hears of bytes as they move (bytesDone counts
+ * finished files and the parts of those in flight) and of each file as it finishes.
+ */
+async function runJobs(jobs: Job[], options: TransferOptions, transfer: Transfer): Promise<TransferSummary> {
   const limiter = new Limiter(options.concurrency ?? 8)
   const bytesTotal = jobs.reduce((n, j) => n + j.size, 0)
   const summary: TransferSummary = { files: 0, skipped: 0, bytes: 0 }
-  let bytesDone = 0
+  const inFlight = new Map<Job, number>()
+  let bytesFinished = 0
+  const report = (file: string, skipped: boolean): void => {
+    let bytesDone = bytesFinished
+    for (const n of inFlight.values()) bytesDone += n
+    options.onProgress?.({ file, skipped, filesDone: summary.files, filesTotal: jobs.length, bytesDone, bytesTotal })
+  }
   await Promise.all(
     jobs.map((job) =>
       limiter.run(async () => {
-        const moved = await transfer(job)
+        const moved = await transfer(job, (n) => {
+          inFlight.set(job, Math.min(n, job.size))
+          report(job.local, false)
+        })
+        inFlight.delete(job)
         summary.files++
-        bytesDone += job.size
+        bytesFinished += job.size
         if (moved) summary.bytes += job.size
         else summary.skipped++
-        options.onProgress?.({ file: job.local, skipped: !moved, filesDone: summary.files, filesTotal: jobs.length, bytesDone, bytesTotal })
+        report(job.local, !moved)
       }),
     ),
   )
   return summary
+}
+
+/** One object into a local file unless the file already holds it (size and ETag); whether it moved. */
+async function downloadJob(backend: Backend, job: Job, partSize: number, options: CallOptions, onBytes: (bytesDone: number) => void): Promise<boolean> {
+  if (job.etag !== undefined && (await sameContent(job.local, job.size, job.etag, partSize))) return false
+  await mkdir(path.dirname(job.local), { recursive: true })
+  await backend.download(job.remote, job.local, { ...options, onBytes })
+  return true
+}
+
+/** One local file into an object unless the object already holds it (size and ETag); whether it moved. */
+async function uploadJob(backend: Backend, job: Job, partSize: number, options: CallOptions, onBytes: (bytesDone: number) => void): Promise<boolean> {
+  const existing = await backend.head(job.remote, options).catch((error: unknown) => {
+    if (hasCode(error, 'ENOENT')) return undefined
+    throw error
+  })
+  if (existing !== undefined && existing.size === job.size && (await localETag(job.local, job.size, partSize)) === existing.etag) return false
+  await backend.upload(job.local, job.size, job.remote, { ...options, onBytes })
+  return true
+}
+
+/** One file each way, as the directory transfers do it: skipped when unchanged, progress by bytes. */
+export function downloadFile(backend: Backend, remote: S3Path, local: string, object: { size: number; etag?: string | undefined }, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
+  const job: Job = { local, remote, size: object.size, ...(object.etag ? { etag: object.etag } : {}) }
+  return runJobs([job], options, (j, onBytes) => downloadJob(backend, j, partSize, options, onBytes))
+}
+
+export function uploadFile(backend: Backend, local: string, size: number, remote: S3Path, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
+  return runJobs([{ local, remote, size }], options, (job, onBytes) => uploadJob(backend, job, partSize, options, onBytes))
 }
 
 /** Every object under a prefix into a local directory, in parallel, skipping files already there. */
@@ -104,12 +149,7 @@ export async function downloadTree(backend: Backend, prefix: S3Path, localDir: s
       throw new S3FsError('EINVAL', `key ${job.remote.key} would be written outside ${localDir}`, { op: 'download', url: job.remote.url })
     }
   }
-  return runJobs(jobs, options, async (job) => {
-    if (await sameContent(job.local, job.size, job.etag!, partSize)) return false
-    await mkdir(path.dirname(job.local), { recursive: true })
-    await backend.download(job.remote, job.local, options)
-    return true
-  })
+  return runJobs(jobs, options, (job, onBytes) => downloadJob(backend, job, partSize, options, onBytes))
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -131,13 +171,5 @@ export async function uploadTree(backend: Backend, localDir: string, prefix: S3P
       size: (await stat(file)).size,
     })),
   )
-  return runJobs(jobs, options, async (job) => {
-    const existing = await backend.head(job.remote, options).catch((error: unknown) => {
-      if (hasCode(error, 'ENOENT')) return undefined
-      throw error
-    })
-    if (existing !== undefined && existing.size === job.size && (await localETag(job.local, job.size, partSize)) === existing.etag) return false
-    await backend.upload(job.local, job.size, job.remote, options)
-    return true
-  })
+  return runJobs(jobs, options, (job, onBytes) => uploadJob(backend, job, partSize, options, onBytes))
 }

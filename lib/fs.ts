@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises'
 
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
 import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
-import { checkTransferOptions, downloadTree, type TransferOptions, type TransferSummary, uploadTree } from './bulk-transfer.js'
+import { checkTransferOptions, downloadFile, downloadTree, type TransferOptions, type TransferSummary, uploadFile, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, copyTree, rename } from './copy.js'
 import { mkdir, type MkdirOptions, refuseDirectoryTarget, removeTree, rmdir } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
@@ -159,22 +159,22 @@ export class S3FileSystem {
   /**
    * Downloads an object into a local file without holding it in memory (no partial file on
    * failure); a directory URL (s3://b/dir/, or one that stats as a directory) downloads every
-   * object under it, in parallel, skipping local files whose size and ETag already match.
+   * object under it, in parallel. Local files whose size and ETag already match are skipped;
+   * `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async download(url: string, localPath: string, options?: TransferOptions): Promise<TransferSummary> {
     options ??= {}
     checkTransferOptions(options)
     const path = parseS3Url(url, 'download')
-    if (path.key === '' || path.key.endsWith('/') || (await this.#backend.stat(path, options)).isDirectory) {
-      return downloadTree(this.#backend, path, localPath, this.#config.partSize, options)
-    }
-    const { size } = await this.#backend.download(parseObjectUrl(url, 'download'), localPath, options)
-    return { files: 1, skipped: 0, bytes: size }
+    const st = path.key === '' || path.key.endsWith('/') ? undefined : await this.#backend.stat(path, options)
+    if (st === undefined || st.isDirectory) return downloadTree(this.#backend, path, localPath, this.#config.partSize, options)
+    return downloadFile(this.#backend, parseObjectUrl(url, 'download'), localPath, st, this.#config.partSize, options)
   }
 
   /**
    * Uploads a local file part by part (memory bounded by the part size, not the file's); a local
-   * directory uploads every file under it, in parallel, skipping objects whose size and ETag match.
+   * directory uploads every file under it, in parallel. Objects whose size and ETag already match
+   * are skipped; `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async upload(localPath: string, url: string, options?: TransferOptions): Promise<TransferSummary> {
     options ??= {}
@@ -187,8 +187,7 @@ export class S3FileSystem {
       throw new S3FsError(code, `cannot read ${localPath}: ${message}`, { op: 'upload', url, cause: error })
     }
     if (st.isDirectory()) return uploadTree(this.#backend, localPath, parseS3Url(url, 'upload'), this.#config.partSize, options)
-    await this.#backend.upload(localPath, st.size, parseObjectUrl(url, 'upload'), options)
-    return { files: 1, skipped: 0, bytes: st.size }
+    return uploadFile(this.#backend, localPath, st.size, parseObjectUrl(url, 'upload'), this.#config.partSize, options)
   }
 
   /** Names directly under a directory, as TensorFlow's GetChildren returns them: sorted, no trailing '/'. */

@@ -15,6 +15,7 @@ import type {
   MultipartUploadEntry,
   ObjectHead,
   ReadOptions,
+  TransferCallOptions,
 } from './backend.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
@@ -40,6 +41,9 @@ interface RawResponse {
   body: Buffer
 }
 
+// How often a transfer's byte count is read for onBytes.
+const PROGRESS_INTERVAL_MS = 100
+
 /** A multipart upload created before the engine sends its parts, in parts of `partSize`. */
 interface ContinuedUpload {
   uploadId: string
@@ -51,6 +55,8 @@ interface NativeEngine {
   readFile(id: number, bucket: string, key: string): Promise<Buffer>
   read(id: number, bucket: string, key: string, buffer: Buffer, offset: number, length: number, position: number, ifMatch?: string): Promise<number>
   writeFile(id: number, bucket: string, key: string, data: Uint8Array, upload?: ContinuedUpload): Promise<{ etag: string }>
+  /** Body bytes an operation in flight has sent or received. */
+  progress(id: number): number
   readdir(id: number, bucket: string, key: string): Promise<DirEntry[]>
   rm(id: number, bucket: string, key: string): Promise<void>
   download(id: number, bucket: string, key: string, localPath: string): Promise<{ size: number }>
@@ -189,13 +195,25 @@ export class NativeBackend implements Backend {
     return this.#call('rm', path.url, options, (id) => this.#engine.rm(id, path.bucket, path.key))
   }
 
-  download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }> {
-    return this.#call('download', path.url, options, (id) => this.#engine.download(id, path.bucket, path.key, localPath))
+  download(path: S3Path, localPath: string, options?: TransferCallOptions): Promise<{ size: number }> {
+    return this.#call('download', path.url, options, (id) => this.#reporting(id, options, this.#engine.download(id, path.bucket, path.key, localPath)))
   }
 
-  upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
-    if (size < this.#partSize) return this.#call('upload', path.url, options, (id) => this.#engine.upload(id, path.bucket, path.key, localPath, size))
-    return this.#multipartPut('upload', path, localPath, size, options, (id, upload) => this.#engine.upload(id, path.bucket, path.key, localPath, size, upload))
+  upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {
+    if (size < this.#partSize) {
+      return this.#call('upload', path.url, options, (id) => this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size)))
+    }
+    return this.#multipartPut('upload', path, localPath, size, options, (id, upload) =>
+      this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, upload)),
+    )
+  }
+
+  /** Polls the operation's byte count for `onBytes` while it runs: no call into JS per chunk. */
+  #reporting<T>(id: number, options: TransferCallOptions | undefined, running: Promise<T>): Promise<T> {
+    const onBytes = options?.onBytes
+    if (onBytes === undefined) return running
+    const timer = setInterval(() => onBytes(this.#engine.progress(id)), PROGRESS_INTERVAL_MS)
+    return running.finally(() => clearInterval(timer))
   }
 
   /**

@@ -64,6 +64,7 @@ void DownloadOperation::Get(const std::string& etag) {
   request.key = path_.key;
   if (!etag.empty()) request.headers.emplace_back("If-Match", etag);
   request.dest_fd = fd_;
+  request.moved = &bytes_moved_;
   Send(std::move(request), [this](S3Response& response) {
     if (response.file_error != 0) return FinishWithFile(FileError(response.file_error, "cannot write", temp_path_));
     engine::Status status = StatusOf(response);

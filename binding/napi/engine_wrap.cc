@@ -81,6 +81,7 @@ Napi::Function EngineWrap::DefineClass(Napi::Env env) {
                                                  InstanceMethod<&EngineWrap::Upload>("upload"),
                                                  InstanceMethod<&EngineWrap::Request>("request"),
                                                  InstanceMethod<&EngineWrap::Cancel>("cancel"),
+                                                 InstanceMethod<&EngineWrap::Progress>("progress"),
                                                  InstanceMethod<&EngineWrap::Close>("close"),
                                              });
 }
@@ -398,6 +399,12 @@ Napi::Value EngineWrap::Cancel(const Napi::CallbackInfo& info) {
   std::string message = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "the operation was aborted";
   found->second->Cancel(engine::Status::Error(std::move(code), std::move(message)));
   return env.Undefined();
+}
+
+Napi::Value EngineWrap::Progress(const Napi::CallbackInfo& info) {
+  // (id): body bytes the operation has moved so far; 0 once it has completed.
+  auto found = by_id_.find(IdArgument(info));
+  return Napi::Number::New(info.Env(), found == by_id_.end() ? 0.0 : static_cast<double>(found->second->bytes_moved()));
 }
 
 Napi::Value EngineWrap::Close(const Napi::CallbackInfo& info) {

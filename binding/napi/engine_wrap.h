@@ -37,6 +37,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value Upload(const Napi::CallbackInfo& info);
   Napi::Value Request(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Progress(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Registers and starts an operation; the Promise settles when it finishes.

@@ -32,6 +32,8 @@ class Operation : public std::enable_shared_from_this<Operation> {
 
   void Cancel(engine::Status reason);
   const engine::Status& status() const { return status_; }
+  // Body bytes moved so far by the requests that count them (transfers): read from the JS thread.
+  uint64_t bytes_moved() const { return bytes_moved_.load(std::memory_order_relaxed); }
 
  protected:
   using Continuation = std::function<void(S3Response&)>;
@@ -45,6 +47,7 @@ class Operation : public std::enable_shared_from_this<Operation> {
   void Fail(const S3Response& response);
 
   engine::Engine& engine_;
+  std::atomic<uint64_t> bytes_moved_{0};
 
  private:
   engine::Status status_;

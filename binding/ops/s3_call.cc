@@ -57,6 +57,7 @@ void S3Call::StoreBody(aws_byte_cursor body, uint64_t at) {
     WriteToFile(body, at);
   }
   response_.bytes_received += body.len;
+  if (request_.moved != nullptr) request_.moved->fetch_add(body.len, std::memory_order_relaxed);
 }
 
 void S3Call::WriteToFile(aws_byte_cursor body, uint64_t at) {

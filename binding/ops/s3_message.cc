@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "engine/engine.h"
+#include "ops/counting_stream.h"
 #include "ops/uri_encode.h"
 
 namespace s3fs {
@@ -74,6 +75,9 @@ bool S3Message::Build(engine::Engine& engine, const S3Request& request, CallerMe
       body_stream_ = aws_input_stream_new_from_file(engine.allocator(), request.body_file.c_str());
     } else {
       body_stream_ = body_memory.NewBodyStream(engine.allocator(), request.body, request.body_size);
+    }
+    if (body_stream_ != nullptr && request.moved != nullptr) {
+      body_stream_ = NewCountingStream(engine.allocator(), body_stream_, request.moved);
     }
     if (body_stream_ == nullptr) return false;
     aws_http_header content_length{aws_byte_cursor_from_c_str("Content-Length"), Cursor(length)};

@@ -2,6 +2,7 @@
 
 #include <aws/s3/s3_client.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,6 +33,8 @@ struct S3Request {
   // whether its CreateMultipartUpload was retried), in parts of this size.
   std::string upload_id;
   size_t part_size = 0;
+  // When set, every body byte sent or received is added here: a transfer's progress.
+  std::atomic<uint64_t>* moved = nullptr;
 
   // Response body: copied straight into caller-owned memory, never past dest_size; or, for small
   // XML responses, collected into S3Response::body.

@@ -31,6 +31,7 @@ import type {
   MultipartUploadEntry,
   ObjectHead,
   ReadOptions,
+  TransferCallOptions,
 } from '../backend.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
@@ -225,7 +226,7 @@ export class JsBackend implements Backend {
     return this.#multipartUpload(path, data.length, [data], options)
   }
 
-  async download(path: S3Path, localPath: string, options?: CallOptions): Promise<{ size: number }> {
+  async download(path: S3Path, localPath: string, options?: TransferCallOptions): Promise<{ size: number }> {
     const head = await this.#headOfFile('download', path, options)
     const temp = `${localPath}.s3fs-${process.pid}-${Math.random().toString(36).slice(2)}`
     const file = await open(temp, 'w')
@@ -233,6 +234,7 @@ export class JsBackend implements Backend {
       const partSize = this.#config.partSize
       const limiter = new Limiter(READ_PARALLELISM)
       const parts: Array<Promise<void>> = []
+      let received = 0
       for (let start = 0; start < head.size; start += partSize) {
         const length = Math.min(partSize, head.size - start)
         parts.push(
@@ -240,6 +242,7 @@ export class JsBackend implements Backend {
             const buffer = Buffer.allocUnsafe(length)
             const n = await this.#getInto('download', path, buffer, 0, length, start, head.etag, options)
             await file.write(buffer, 0, n, start)
+            options?.onBytes?.((received += n))
           }),
         )
       }
@@ -254,7 +257,7 @@ export class JsBackend implements Backend {
     }
   }
 
-  upload(localPath: string, size: number, path: S3Path, options?: CallOptions): Promise<{ etag: string }> {
+  upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {
     return this.#multipartUpload(path, size, createReadStream(localPath, { highWaterMark: 1024 * 1024 }), options)
   }
 
@@ -263,10 +266,15 @@ export class JsBackend implements Backend {
    * parts of the part size, a few at a time, aborted (no parts left) on failure or abort, and a
    * create or completion whose answer was lost handled (multipart.ts).
    */
-  async #multipartUpload(path: S3Path, size: number, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: CallOptions): Promise<{ etag: string }> {
+  async #multipartUpload(path: S3Path, size: number, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: TransferCallOptions): Promise<{ etag: string }> {
     const handle = new WriteHandle(this, path, { partSize: uploadPartSize(size, this.#config.partSize), writeConcurrency: UPLOAD_PARALLELISM })
+    let written = 0
     try {
-      for await (const chunk of chunks) await handle.write(chunk, options)
+      for await (const chunk of chunks) {
+        // write() waits while the parts in flight are at the limit: what it took is about what was sent.
+        await handle.write(chunk, options)
+        options?.onBytes?.((written += chunk.length))
+      }
       await handle.close(options)
       return { etag: handle.etag ?? '' }
     } catch (error) {

@@ -4,7 +4,9 @@ import path from 'node:path'
 
 import { afterAll, expect, test } from 'vitest'
 
-import { randomData, testFs, uniquePrefix, url } from '../helpers.js'
+import { S3FileSystem, type TransferProgress } from '../../lib/index.js'
+import { startFaultProxy } from '../server/fault-proxy.js'
+import { randomData, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const MiB = 1024 * 1024
 const fs = testFs({ partSize: 5 * MiB })
@@ -46,4 +48,38 @@ test('downloading a file onto an existing local directory is EISDIR, once in the
   expect((error as Error).message.match(/EISDIR/g)).toHaveLength(1)
   expect(readdirSync(target)).toEqual([])
   expect(readdirSync(dir).filter((name) => name.includes('.s3fs-') || name.endsWith('.partial'))).toEqual([])
+})
+
+test('a single-file upload and download report bytes as they move, and skip a target that already holds the file', async () => {
+  const key = `${uniquePrefix('transfer')}/progress.bin`
+  const data = randomData(64 * MiB)
+  const source = path.join(dir, 'progress-source')
+  writeFileSync(source, data)
+  // Each request answered 100 ms late: the transfer lasts long enough for byte updates to show.
+  const proxy = await startFaultProxy(server.port)
+  proxy.setPlan({ kind: 'latency', every: 1, latencyMs: 100 })
+  // Two connections: the native engine reads an upload's parts ahead of the network only by the parts in flight.
+  const slow = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: 5 * MiB, maxConnections: 2 })
+  try {
+    for (const direction of ['upload', 'download'] as const) {
+      const seen: TransferProgress[] = []
+      const target = path.join(dir, 'progress-target')
+      const onProgress = (p: TransferProgress): number => seen.push(p)
+      const summary = direction === 'upload' ? await slow.upload(source, url(key), { onProgress }) : await slow.download(url(key), target, { onProgress })
+      expect(summary).toEqual({ files: 1, skipped: 0, bytes: data.length })
+      const during = seen.filter((p) => p.filesDone === 0)
+      // Updates while the bytes move, rising, then one when the file is done.
+      expect(during.length).toBeGreaterThan(1)
+      expect(during.some((p) => p.bytesDone > 0 && p.bytesDone < data.length)).toBe(true)
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]!.bytesDone)
+      expect(seen.at(-1)).toEqual({ file: direction === 'upload' ? source : target, skipped: false, filesDone: 1, filesTotal: 1, bytesDone: data.length, bytesTotal: data.length })
+      if (direction === 'download') expect(readFileSync(target).equals(data)).toBe(true)
+
+      const again = direction === 'upload' ? await slow.upload(source, url(key)) : await slow.download(url(key), target)
+      expect(again).toEqual({ files: 1, skipped: 1, bytes: 0 })
+    }
+  } finally {
+    slow.close()
+    await proxy.close()
+  }
 })
