@@ -9,7 +9,7 @@ import { DT_STRING, EventProto } from '../tfrecord/protos.js'
 export interface SummaryWriterOptions {
   /** Needed for s3:// log directories. */
   fs?: S3FileSystem
-  /** Pending events are written at least this often; default 10 s, as TensorFlow's writer does. */
+  /** Pending events are written at least this often; default 2 s (TensorFlow's writer: 10 s). */
   flushMillis?: number
   /** Or as soon as this many are pending; default 1000. */
   maxPending?: number
@@ -26,6 +26,13 @@ interface PendingEvent {
 
 let sequence = 0
 
+// Writers with events not yet written. When the event loop runs dry (a script that ends without
+// close()), they are flushed: the pending writes keep the process alive until they are stored.
+const unflushed = new Set<SummaryWriter>()
+function flushBeforeExit(): void {
+  for (const writer of unflushed) void writer.flush().catch(() => undefined)
+}
+
 /**
  * Writes TensorBoard event files (scalars, histograms, text) to a log directory, local or s3://.
  *
@@ -34,6 +41,10 @@ let sequence = 0
  * each flush here writes a new, small event file holding only the events since the last one. File
  * names sort by time and sequence, and TensorBoard reads a directory's event files in that order,
  * so it sees one continuous run.
+ *
+ * Events are durable once flush() or close() resolves. Pending ones are also written every
+ * `flushMillis` and when the process runs out of work (beforeExit), but not when it is killed or
+ * calls process.exit().
  */
 export class SummaryWriter {
   readonly #dir: string
@@ -76,6 +87,8 @@ export class SummaryWriter {
       clearTimeout(this.#timer)
       this.#timer = undefined
     }
+    unflushed.delete(this)
+    if (unflushed.size === 0) process.off('beforeExit', flushBeforeExit)
     const events = this.#pending
     this.#pending = []
     if (events.length > 0) this.#writing = this.#writing.then(() => this.#writeFile(events))
@@ -93,8 +106,10 @@ export class SummaryWriter {
     if (this.#pending.length >= (this.#options.maxPending ?? 1000)) {
       void this.flush().catch(() => undefined)
     } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => void this.flush().catch(() => undefined), this.#options.flushMillis ?? 10_000)
+      this.#timer = setTimeout(() => void this.flush().catch(() => undefined), this.#options.flushMillis ?? 2000)
       this.#timer.unref()
+      if (unflushed.size === 0) process.on('beforeExit', flushBeforeExit)
+      unflushed.add(this)
     }
   }
 
@@ -114,7 +129,12 @@ export class SummaryWriter {
   }
 }
 
-/** Equal-width buckets from min to max, as a TensorFlow HistogramProto. */
+/**
+ * Equal-width buckets from min to max, as a TensorFlow HistogramProto: bucket i counts the values
+ * up to bucketLimit[i], and the limits never go down. All values equal (zero-initialised biases)
+ * make every limit that value, with the count in the last bucket. NaN or infinite values are
+ * refused, as TensorFlow's histogram summary refuses them.
+ */
 export function histogramOf(values: ArrayLike<number>, buckets: number) {
   let min = Infinity
   let max = -Infinity
@@ -122,14 +142,19 @@ export function histogramOf(values: ArrayLike<number>, buckets: number) {
   let sumSquares = 0
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!
+    if (!Number.isFinite(v)) throw Object.assign(new RangeError(`a histogram takes finite values; value ${i} is ${v}`), { code: 'ERR_OUT_OF_RANGE' })
     min = Math.min(min, v)
     max = Math.max(max, v)
     sum += v
     sumSquares += v * v
   }
   if (values.length === 0) return { min: 0, max: 0, num: 0, sum: 0, sumSquares: 0, bucketLimit: [], bucket: [] }
-  const width = max > min ? (max - min) / buckets : 1
   const counts = new Array<number>(buckets).fill(0)
+  if (max === min) {
+    counts[buckets - 1] = values.length
+    return { min, max, num: values.length, sum, sumSquares, bucketLimit: counts.map(() => max), bucket: counts }
+  }
+  const width = (max - min) / buckets
   for (let i = 0; i < values.length; i++) counts[Math.min(buckets - 1, Math.floor((values[i]! - min) / width))]!++
   const bucketLimit = counts.map((_, i) => (i === buckets - 1 ? max : min + (i + 1) * width))
   return { min, max, num: values.length, sum, sumSquares, bucketLimit, bucket: counts }

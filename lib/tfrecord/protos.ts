@@ -33,6 +33,7 @@ const descriptor = {
             tensorShape: { type: 'TensorShapeProto', id: 2 },
             tensorContent: { type: 'bytes', id: 4 },
             floatVal: { rule: 'repeated', type: 'float', id: 5, options: { packed: true } },
+            doubleVal: { rule: 'repeated', type: 'double', id: 6, options: { packed: true } },
             stringVal: { rule: 'repeated', type: 'bytes', id: 8 },
           },
         },
@@ -85,4 +86,5 @@ export const ExampleProto = root.lookupType('tensorflow.Example')
 export const EventProto = root.lookupType('tensorflow.Event')
 
 export const DT_FLOAT = 1
+export const DT_DOUBLE = 2
 export const DT_STRING = 7

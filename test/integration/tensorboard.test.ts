@@ -1,11 +1,13 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 import { afterAll, describe, expect, test } from 'vitest'
 
 import { decodeEventFile, summaryWriter } from '../../lib/tensorboard/index.js'
-import { testFs, uniquePrefix, url } from '../helpers.js'
+import { testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const fs = testFs()
 const local = mkdtempSync(path.join(os.tmpdir(), 's3fs-tb-'))
@@ -49,4 +51,14 @@ describe('TensorBoard event files', () => {
     const events = await decodeEventFile(readFileSync(path.join(local, 'run', name!)))
     expect(events[1]!.values[0]).toMatchObject({ tag: 'acc', simpleValue: 0.5 })
   })
+})
+
+test('a script that ends without close() still gets its events written (flushed before exit)', async () => {
+  const logDir = url(`${uniquePrefix('tb-exit')}/run`)
+  const script = fileURLToPath(new URL('../fixtures/tensorboard-no-close.mjs', import.meta.url))
+  execFileSync(process.execPath, [script, logDir], { env: { PATH: process.env.PATH ?? '', ...testEnv() }, stdio: 'pipe' })
+  const names = await fs.readdir(logDir)
+  expect(names).toHaveLength(1)
+  const events = await decodeEventFile(await fs.readFile(`${logDir}/${names[0]}`))
+  expect(events.flatMap((e) => e.values.map((v) => [e.step, v.simpleValue]))).toEqual([0, 1, 2, 3, 4].map((s) => [s, Math.fround(1 / (s + 1))]))
 })

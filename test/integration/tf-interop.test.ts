@@ -66,6 +66,15 @@ describe('TensorFlow-written fixtures', () => {
     const histo = values('legacy/weights')[3]!.histo!
     expect(histo).toMatchObject({ min: 0, max: 4, num: 4, bucket: [1, 1, 2], bucketLimit: [0.5, 1, 4] })
     expect(values('weights').map((v) => v.pluginName)).toEqual(Array(5).fill('histograms'))
+    // TF2's histogram tensor of (left, right, count) rows: arange(step + 1) at each step.
+    for (const [step, weights] of values('weights').entries()) {
+      const buckets = weights.histogram!
+      expect(buckets.length).toBeGreaterThan(0)
+      expect(buckets.reduce((n, b) => n + b.count, 0)).toBe(step + 1)
+      expect(buckets[0]!.left).toBe(0)
+      expect(buckets.at(-1)!.right).toBe(step)
+      for (const [i, bucket] of buckets.entries()) expect(bucket.right).toBeGreaterThanOrEqual(i === 0 ? bucket.left : buckets[i - 1]!.right)
+    }
     expect(values('note').map((v) => v.text)).toEqual([0, 1, 2, 3, 4].map((s) => `step ${s}`))
   })
 
