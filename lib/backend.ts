@@ -1,6 +1,7 @@
+import type { ObjectAttributes, ResolvedAttributes } from './object-attributes.js'
 import type { S3Path } from './url.js'
 
-export interface FileStat {
+export interface FileStat extends ObjectAttributes {
   isDirectory: boolean
   size: number
   mtimeMs: number
@@ -19,7 +20,12 @@ export interface CallOptions {
   signal?: AbortSignal | undefined
 }
 
-export interface TransferCallOptions extends CallOptions {
+/** A write: the attributes the new object gets (application/octet-stream and nothing else without them). */
+export interface WriteOptions extends CallOptions {
+  attributes?: ResolvedAttributes | undefined
+}
+
+export interface TransferCallOptions extends WriteOptions {
   /** Called as the bytes move (every 100 ms or so, and at part boundaries) with the bytes so far. */
   onBytes?: ((bytesDone: number) => void) | undefined
 }
@@ -42,7 +48,7 @@ export interface ListPage {
   nextToken?: string
 }
 
-export interface ObjectHead {
+export interface ObjectHead extends ObjectAttributes {
   size: number
   mtimeMs: number
   etag: string
@@ -80,7 +86,7 @@ export interface Backend {
   stat(path: S3Path, options?: CallOptions): Promise<FileStat>
   readFile(path: S3Path, options?: CallOptions): Promise<Buffer>
   read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: ReadOptions): Promise<number>
-  writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }>
+  writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }>
   readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]>
   rm(path: S3Path, options?: CallOptions): Promise<void>
 
@@ -94,7 +100,7 @@ export interface Backend {
   copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }>
   deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]>
   /** `attempts` above 1: the create was retried, and an earlier try may have created an upload unseen. */
-  createMultipartUpload(path: S3Path, options?: CallOptions): Promise<{ uploadId: string; attempts: number }>
+  createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }>
   uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string>
   uploadPartCopy(
     path: S3Path,

@@ -8,6 +8,7 @@ import { hasCode, outOfRange, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
 import { multipartEtagOf, uploadPartSize } from './multipart.js'
+import { type ObjectAttributes, resolveAttributes } from './object-attributes.js'
 import { childPath, directoryPrefix } from './paths.js'
 import type { S3Path } from './url.js'
 
@@ -26,6 +27,9 @@ export interface TransferOptions extends CallOptions {
   concurrency?: number
   onProgress?: (progress: TransferProgress) => void
 }
+
+/** An upload's options: its objects get these attributes (the content type guessed per file unless given). */
+export interface UploadOptions extends TransferOptions, ObjectAttributes {}
 
 export interface TransferSummary {
   files: number
@@ -106,13 +110,14 @@ async function downloadJob(backend: Backend, job: Job, partSize: number, options
 }
 
 /** One local file into an object unless the object already holds it (size and ETag); whether it moved. */
-async function uploadJob(backend: Backend, job: Job, partSize: number, options: CallOptions, onBytes: (bytesDone: number) => void): Promise<boolean> {
+async function uploadJob(backend: Backend, job: Job, partSize: number, options: UploadOptions, onBytes: (bytesDone: number) => void): Promise<boolean> {
   const existing = await backend.head(job.remote, options).catch((error: unknown) => {
     if (hasCode(error, 'ENOENT')) return undefined
     throw error
   })
   if (existing !== undefined && existing.size === job.size && (await localETag(job.local, job.size, partSize)) === existing.etag) return false
-  await backend.upload(job.local, job.size, job.remote, { ...options, onBytes })
+  const attributes = resolveAttributes(job.remote.key, options, 'upload', job.remote.url)
+  await backend.upload(job.local, job.size, job.remote, { signal: options.signal, onBytes, attributes })
   return true
 }
 
@@ -122,7 +127,7 @@ export function downloadFile(backend: Backend, remote: S3Path, local: string, ob
   return runJobs([job], options, (j, onBytes) => downloadJob(backend, j, partSize, options, onBytes))
 }
 
-export function uploadFile(backend: Backend, local: string, size: number, remote: S3Path, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
+export function uploadFile(backend: Backend, local: string, size: number, remote: S3Path, partSize: number, options: UploadOptions = {}): Promise<TransferSummary> {
   return runJobs([{ local, remote, size }], options, (job, onBytes) => uploadJob(backend, job, partSize, options, onBytes))
 }
 
@@ -161,7 +166,7 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** Every file under a local directory to keys under a prefix, in parallel, skipping objects already there. */
-export async function uploadTree(backend: Backend, localDir: string, prefix: S3Path, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
+export async function uploadTree(backend: Backend, localDir: string, prefix: S3Path, partSize: number, options: UploadOptions = {}): Promise<TransferSummary> {
   const base = directoryPrefix(prefix.key)
   const files = await walk(localDir)
   const jobs = await Promise.all(

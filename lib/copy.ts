@@ -1,14 +1,24 @@
-import type { Backend, CallOptions, CompletedPart } from './backend.js'
+import type { Backend, CallOptions, CompletedPart, ObjectHead } from './backend.js'
 import type { TransferOptions, TransferSummary } from './bulk-transfer.js'
 import { refuseDirectoryTarget } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
 import { abortUpload, completeUpload, createUpload } from './multipart.js'
+import { type ResolvedAttributes, resolveAttributes } from './object-attributes.js'
 import { childPath, directoryPrefix } from './paths.js'
 import type { S3Path } from './url.js'
 
 const MAX_PARTS = 10_000
+
+/** An existing object's attributes, to give a rewrite of it (or a copy made in parts). */
+function attributesOf(head: ObjectHead): ResolvedAttributes {
+  return {
+    contentType: head.contentType ?? 'application/octet-stream',
+    ...(head.cacheControl === undefined ? {} : { cacheControl: head.cacheControl }),
+    ...(head.metadata === undefined ? {} : { metadata: head.metadata }),
+  }
+}
 const MIN_PART = 5 * 1024 * 1024
 const MAX_COPY_PART = 5 * 1024 * 1024 * 1024
 
@@ -34,7 +44,8 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
     return
   }
   const partSize = Math.min(MAX_COPY_PART, Math.max(MIN_PART, settings.copyPartSize, Math.ceil(head.size / MAX_PARTS)))
-  const uploadId = await createUpload(backend, target, options)
+  // CopyObject keeps the source's attributes; a multipart copy sets them itself.
+  const uploadId = await createUpload(backend, target, { ...options, attributes: attributesOf(head) })
   try {
     const limiter = new Limiter(settings.copyConcurrency)
     const parts: Array<Promise<CompletedPart>> = []
@@ -153,18 +164,20 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
     head = await backend.head(path, options)
   } catch (error) {
     if (hasCode(error, 'ENOENT')) {
-      await backend.writeFile(path, data, options)
+      await backend.writeFile(path, data, { ...options, attributes: resolveAttributes(path.key, {}, 'appendFile', path.url) })
       return
     }
     throw error
   }
   if (data.length === 0) return
+  // The object keeps its content type, cache control and metadata.
+  const attributes = attributesOf(head)
   if (head.size < MIN_PART) {
     const existing = await backend.readFile(path, options)
-    await backend.writeFile(path, Buffer.concat([existing, data]), options)
+    await backend.writeFile(path, Buffer.concat([existing, data]), { ...options, attributes })
     return
   }
-  const uploadId = await createUpload(backend, path, options)
+  const uploadId = await createUpload(backend, path, { ...options, attributes })
   try {
     const parts: CompletedPart[] = []
     if (head.size <= MAX_COPY_PART) {

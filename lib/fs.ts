@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises'
 
 import type { Backend, CallOptions, DirEntry, FileStat } from './backend.js'
 import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './config.js'
-import { checkTransferOptions, downloadFile, downloadTree, type TransferOptions, type TransferSummary, uploadFile, uploadTree } from './bulk-transfer.js'
+import { checkTransferOptions, downloadFile, type UploadOptions, downloadTree, type TransferOptions, type TransferSummary, uploadFile, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, copyTree, rename } from './copy.js'
 import { mkdir, type MkdirOptions, refuseDirectoryTarget, removeTree, rmdir } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
@@ -16,6 +16,7 @@ import { NativeBackend } from './native.js'
 import { checkReadArguments } from './read-arguments.js'
 import { ReadHandle } from './read-handle.js'
 import { readStream, type ReadStreamOptions, writeStream, type WriteStreamOptions } from './streams.js'
+import { type ObjectAttributes, resolveAttributes } from './object-attributes.js'
 import { parseObjectUrl, parseS3Url } from './url.js'
 import { WriteHandle } from './write-handle.js'
 
@@ -43,6 +44,9 @@ export interface RmOptions extends CallOptions {
   /** A recursive rm of a bucket root (s3://bucket/) is refused unless this is set, as `rm -rf /` is without --no-preserve-root. */
   allowBucketRoot?: boolean
 }
+
+/** writeFile's options: a signal, and the object's attributes (content type, cache control, metadata). */
+export interface WriteFileOptions extends CallOptions, ObjectAttributes {}
 
 export interface CpOptions extends TransferOptions {
   /** Copy a directory and everything under it. */
@@ -133,17 +137,18 @@ export class S3FileSystem {
    * iterable of chunks such as a Readable, which is streamed through a multipart upload (memory
    * bounded by part size x parts in flight, not by the data's size).
    */
-  async writeFile(url: string, data: WriteFileData, options?: CallOptions): Promise<void> {
+  async writeFile(url: string, data: WriteFileData, options?: WriteFileOptions | null): Promise<void> {
     options ??= {}
     const path = parseObjectUrl(url, 'writeFile')
     const bytes = bytesOf(data)
     if (bytes === undefined && !isIterable(data)) throw invalidData(data, 'a string, TypedArray, DataView, ArrayBuffer or an (async) iterable')
+    const attributes = resolveAttributes(path.key, options, 'writeFile', url)
     await refuseDirectoryTarget(this.#backend, path, 'writeFile', options)
     if (bytes !== undefined) {
-      await this.#backend.writeFile(path, bytes, options)
+      await this.#backend.writeFile(path, bytes, { signal: options.signal, attributes })
       return
     }
-    const stream = writeStream(new WriteHandle(this.#backend, path, this.#config), options.signal ? { signal: options.signal } : {})
+    const stream = writeStream(new WriteHandle(this.#backend, path, this.#config, attributes), options.signal ? { signal: options.signal } : {})
     await pipeline(Readable.from(data as Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>), stream)
   }
 
@@ -176,9 +181,10 @@ export class S3FileSystem {
    * directory uploads every file under it, in parallel. Objects whose size and ETag already match
    * are skipped; `onProgress` hears of bytes as they move and of each file as it finishes.
    */
-  async upload(localPath: string, url: string, options?: TransferOptions): Promise<TransferSummary> {
+  async upload(localPath: string, url: string, options?: UploadOptions | null): Promise<TransferSummary> {
     options ??= {}
     checkTransferOptions(options)
+    resolveAttributes(parseS3Url(url, 'upload').key, options, 'upload', url)
     let st
     try {
       st = await fsStat(localPath)
@@ -281,12 +287,12 @@ export class S3FileSystem {
 
   /** A random-access handle pinned to the object's current version ('r') or a streaming upload ('w'). */
   open(url: string, flags?: 'r', options?: CallOptions): Promise<ReadHandle>
-  open(url: string, flags: 'w', options?: CallOptions): Promise<WriteHandle>
-  async open(url: string, flags: 'r' | 'w' = 'r', options?: CallOptions): Promise<ReadHandle | WriteHandle> {
+  open(url: string, flags: 'w', options?: CallOptions & ObjectAttributes): Promise<WriteHandle>
+  async open(url: string, flags: 'r' | 'w' = 'r', options?: (CallOptions & ObjectAttributes) | null): Promise<ReadHandle | WriteHandle> {
     options ??= {}
     const path = parseObjectUrl(url, 'open')
     if (flags === 'r') return ReadHandle.open(this.#backend, path, this.#config, options)
-    if (flags === 'w') return new WriteHandle(this.#backend, path, this.#config)
+    if (flags === 'w') return new WriteHandle(this.#backend, path, this.#config, resolveAttributes(path.key, options, 'open', url))
     throw new S3FsError('EINVAL', `flags must be 'r' or 'w', got ${String(flags)}`, { op: 'open', url })
   }
 
@@ -296,9 +302,10 @@ export class S3FileSystem {
     return readStream(() => ReadHandle.open(this.#backend, path, this.#config, options), options)
   }
 
-  createWriteStream(url: string, options?: WriteStreamOptions): Writable {
+  createWriteStream(url: string, options?: (WriteStreamOptions & ObjectAttributes) | null): Writable {
     options ??= {}
-    return writeStream(new WriteHandle(this.#backend, parseObjectUrl(url, 'createWriteStream'), this.#config), options)
+    const path = parseObjectUrl(url, 'createWriteStream')
+    return writeStream(new WriteHandle(this.#backend, path, this.#config, resolveAttributes(path.key, options, 'createWriteStream', url)), options)
   }
 
   /** Cancels what is in flight and releases every native resource; the filesystem is unusable after. */

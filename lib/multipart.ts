@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 
-import type { Backend, CallOptions, CompletedPart } from './backend.js'
+import type { Backend, CallOptions, CompletedPart, WriteOptions } from './backend.js'
 import { abortError, S3FsError } from './errors.js'
 import type { S3Path } from './url.js'
 
@@ -53,11 +53,11 @@ export async function multipartEtagOf(source: Uint8Array | string, size: number,
  * For the same reason an abort does not cut the create short: it waits for the upload id, then
  * aborts that upload.
  */
-export async function createUpload(backend: Backend, path: S3Path, options?: CallOptions): Promise<string> {
+export async function createUpload(backend: Backend, path: S3Path, options?: WriteOptions): Promise<string> {
   const signal = options?.signal
   if (signal?.aborted) throw abortError('writeFile', path.url, signal.reason)
   const started = Date.now()
-  const { uploadId, attempts } = await backend.createMultipartUpload(path)
+  const { uploadId, attempts } = await backend.createMultipartUpload(path, { attributes: options?.attributes })
   if (attempts > 1) await abortLostCreations(backend, path, uploadId, attempts - 1, Date.now() - started)
   if (signal?.aborted) {
     await abortUpload(backend, path, uploadId)

@@ -16,9 +16,11 @@ import type {
   ObjectHead,
   ReadOptions,
   TransferCallOptions,
+  WriteOptions,
 } from './backend.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
+import { attributeHeaders, attributesFromHeaders } from './object-attributes.js'
 import { abortUpload, completedDespite, createUpload, multipartEtagOf, uploadPartSize } from './multipart.js'
 import { canonicalQuery, copySource } from './s3-query.js'
 import type { S3Path } from './url.js'
@@ -44,23 +46,27 @@ interface RawResponse {
 // How often a transfer's byte count is read for onBytes.
 const PROGRESS_INTERVAL_MS = 100
 
-/** A multipart upload created before the engine sends its parts, in parts of `partSize`. */
-interface ContinuedUpload {
-  uploadId: string
-  partSize: number
+/**
+ * How the engine writes an object: its headers (a single PUT's; a multipart upload's are sent by
+ * its create), or the multipart upload created for it, sent in parts of `partSize`.
+ */
+interface WriteRequestOptions {
+  headers?: Array<[string, string]>
+  uploadId?: string
+  partSize?: number
 }
 
 interface NativeEngine {
   stat(id: number, bucket: string, key: string): Promise<FileStat>
   readFile(id: number, bucket: string, key: string): Promise<Buffer>
   read(id: number, bucket: string, key: string, buffer: Buffer, offset: number, length: number, position: number, ifMatch?: string): Promise<number>
-  writeFile(id: number, bucket: string, key: string, data: Uint8Array, upload?: ContinuedUpload): Promise<{ etag: string }>
+  writeFile(id: number, bucket: string, key: string, data: Uint8Array, upload?: WriteRequestOptions): Promise<{ etag: string }>
   /** Body bytes an operation in flight has sent or received. */
   progress(id: number): number
   readdir(id: number, bucket: string, key: string): Promise<DirEntry[]>
   rm(id: number, bucket: string, key: string): Promise<void>
   download(id: number, bucket: string, key: string, localPath: string): Promise<{ size: number }>
-  upload(id: number, bucket: string, key: string, localPath: string, size: number, upload?: ContinuedUpload): Promise<{ etag: string }>
+  upload(id: number, bucket: string, key: string, localPath: string, size: number, upload?: WriteRequestOptions): Promise<{ etag: string }>
   listPage(id: number, bucket: string, prefix: string, delimiter: string, token: string, maxKeys: number): Promise<ListPage>
   request(id: number, request: RawRequest): Promise<RawResponse>
   cancel(id: number, code: string, message: string): void
@@ -182,8 +188,9 @@ export class NativeBackend implements Backend {
     )
   }
 
-  writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }> {
-    if (data.length < this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data))
+  writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
+    const headers = attributeHeaders(options?.attributes)
+    if (data.length < this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers }))
     return this.#multipartPut('writeFile', path, data, data.length, options, (id, upload) => this.#engine.writeFile(id, path.bucket, path.key, data, upload))
   }
 
@@ -201,7 +208,8 @@ export class NativeBackend implements Backend {
 
   upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {
     if (size < this.#partSize) {
-      return this.#call('upload', path.url, options, (id) => this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size)))
+      const headers = attributeHeaders(options?.attributes)
+      return this.#call('upload', path.url, options, (id) => this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers })))
     }
     return this.#multipartPut('upload', path, localPath, size, options, (id, upload) =>
       this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, upload)),
@@ -226,8 +234,8 @@ export class NativeBackend implements Backend {
     path: S3Path,
     source: Uint8Array | string,
     size: number,
-    options: CallOptions | undefined,
-    start: (id: number, upload: ContinuedUpload) => Promise<{ etag: string }>,
+    options: WriteOptions | undefined,
+    start: (id: number, upload: WriteRequestOptions) => Promise<{ etag: string }>,
   ): Promise<{ etag: string }> {
     const partSize = uploadPartSize(size, this.#partSize)
     const uploadId = await createUpload(this, path, options)
@@ -248,6 +256,7 @@ export class NativeBackend implements Backend {
       size: Number(response.headers['content-length'] ?? 0),
       mtimeMs: Date.parse(response.headers['last-modified'] ?? '') || 0,
       etag: response.headers.etag ?? '',
+      ...attributesFromHeaders(response.headers),
     }
   }
 
@@ -279,11 +288,11 @@ export class NativeBackend implements Backend {
     })
   }
 
-  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<{ uploadId: string; attempts: number }> {
+  async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
     const response = await this.#request(
       'writeFile',
       path,
-      { method: 'POST', bucket: path.bucket, key: path.key, query: 'uploads=', headers: [['Content-Type', 'application/octet-stream']] },
+      { method: 'POST', bucket: path.bucket, key: path.key, query: 'uploads=', headers: attributeHeaders(options?.attributes) },
       options,
     )
     const uploadId = xmlText(response.body.toString('utf8'), 'UploadId')

@@ -1,6 +1,7 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
 import { S3FsError } from './errors.js'
 import { abortUpload, completeUpload, createUpload } from './multipart.js'
+import type { ResolvedAttributes } from './object-attributes.js'
 import type { S3Path } from './url.js'
 
 export interface WriteHandleSettings {
@@ -31,6 +32,7 @@ export class WriteHandle {
   readonly #backend: Backend
   readonly #path: S3Path
   readonly #settings: WriteHandleSettings
+  readonly #attributes: ResolvedAttributes | undefined
   readonly #upload: PendingUpload
   readonly #parts: CompletedPart[] = []
   readonly #inFlight = new Set<Promise<void>>()
@@ -42,10 +44,11 @@ export class WriteHandle {
   #failure: unknown
   #state: 'open' | 'closing' | 'closed' | 'aborted' = 'open'
 
-  constructor(backend: Backend, path: S3Path, settings: WriteHandleSettings) {
+  constructor(backend: Backend, path: S3Path, settings: WriteHandleSettings, attributes?: ResolvedAttributes) {
     this.#backend = backend
     this.#path = path
     this.#settings = settings
+    this.#attributes = attributes
     this.#upload = { backend, path, finished: false }
     abandoned.register(this, this.#upload, this.#upload)
   }
@@ -78,7 +81,8 @@ export class WriteHandle {
     this.#state = 'closing'
     try {
       if (this.#uploadId === undefined) {
-        ;({ etag: this.#etag } = await this.#backend.writeFile(this.#path, (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.#filled), options))
+        const data = (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.#filled)
+        ;({ etag: this.#etag } = await this.#backend.writeFile(this.#path, data, { ...options, attributes: this.#attributes }))
       } else {
         if (this.#filled > 0) await this.#sendPart(options)
         await Promise.all(this.#inFlight)
@@ -132,7 +136,7 @@ export class WriteHandle {
     this.#buffer = undefined
     this.#filled = 0
     if (this.#uploadId === undefined) {
-      this.#uploadId = createUpload(this.#backend, this.#path, options)
+      this.#uploadId = createUpload(this.#backend, this.#path, { ...options, attributes: this.#attributes })
       this.#uploadId.then((id) => (this.#upload.uploadId = id)).catch(() => undefined)
     }
     const partNumber = this.#nextPartNumber++

@@ -32,11 +32,13 @@ import type {
   ObjectHead,
   ReadOptions,
   TransferCallOptions,
+  WriteOptions,
 } from '../backend.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
 import { uploadPartSize } from '../multipart.js'
+import type { ResolvedAttributes } from '../object-attributes.js'
 import { childPath, directoryPrefix } from '../paths.js'
 import { copySource } from '../s3-query.js'
 import type { S3Path } from '../url.js'
@@ -47,6 +49,15 @@ import { errorFromSdk } from './errors.js'
 const READ_ATTEMPTS = 3
 const READ_PARALLELISM = 8
 const UPLOAD_PARALLELISM = 4
+
+/** An object's attributes as the SDK's PutObject and CreateMultipartUpload take them. */
+function sdkAttributes(attributes: ResolvedAttributes | undefined): { ContentType: string; CacheControl?: string; Metadata?: Record<string, string> } {
+  return {
+    ContentType: attributes?.contentType ?? 'application/octet-stream',
+    ...(attributes?.cacheControl === undefined ? {} : { CacheControl: attributes.cacheControl }),
+    ...(attributes?.metadata === undefined ? {} : { Metadata: attributes.metadata }),
+  }
+}
 
 /**
  * The same filesystem on @aws-sdk/client-s3, for machines where the
@@ -79,13 +90,20 @@ export class JsBackend implements Backend {
   /** HEAD; a failure other than 404 is looked up with a one-byte GET, since HEAD errors carry no S3 code. */
   async #head(op: string, path: S3Path, options?: CallOptions): Promise<ObjectHead> {
     try {
-      const head = await this.#send<{ ContentLength?: number; LastModified?: Date; ETag?: string }>(
+      const head = await this.#send<{ ContentLength?: number; LastModified?: Date; ETag?: string; ContentType?: string; CacheControl?: string; Metadata?: Record<string, string> }>(
         op,
         path.url,
         new HeadObjectCommand({ Bucket: path.bucket, Key: path.key }),
         options,
       )
-      return { size: head.ContentLength ?? 0, mtimeMs: head.LastModified?.getTime() ?? 0, etag: head.ETag ?? '' }
+      return {
+        size: head.ContentLength ?? 0,
+        mtimeMs: head.LastModified?.getTime() ?? 0,
+        etag: head.ETag ?? '',
+        ...(head.ContentType ? { contentType: head.ContentType } : {}),
+        ...(head.CacheControl ? { cacheControl: head.CacheControl } : {}),
+        metadata: head.Metadata ?? {},
+      }
     } catch (error) {
       if (!(error instanceof S3FsError) || error.httpStatus === undefined || error.httpStatus === 404 || error.httpStatus < 400) throw error
       const detailed = await this.#send(op, path.url, new GetObjectCommand({ Bucket: path.bucket, Key: path.key, Range: 'bytes=0-0' }), options).then(
@@ -131,7 +149,8 @@ export class JsBackend implements Backend {
     if (path.key !== '' && !path.key.endsWith('/')) {
       try {
         const head = await this.#head('stat', path, options)
-        return { isDirectory: false, size: head.size, mtimeMs: head.mtimeMs, ...(head.etag ? { etag: head.etag } : {}) }
+        const { etag, ...rest } = head
+        return { isDirectory: false, ...rest, ...(etag ? { etag } : {}) }
       } catch (error) {
         if (!(hasCode(error, 'ENOENT'))) throw error
       }
@@ -213,12 +232,12 @@ export class JsBackend implements Backend {
     }
   }
 
-  async writeFile(path: S3Path, data: Uint8Array, options?: CallOptions): Promise<{ etag: string }> {
+  async writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     if (data.length < this.#config.partSize) {
       const put = await this.#send<{ ETag?: string }>(
         'writeFile',
         path.url,
-        new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ContentType: 'application/octet-stream' }),
+        new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ...sdkAttributes(options?.attributes) }),
         options,
       )
       return { etag: put.ETag ?? '' }
@@ -267,7 +286,8 @@ export class JsBackend implements Backend {
    * create or completion whose answer was lost handled (multipart.ts).
    */
   async #multipartUpload(path: S3Path, size: number, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: TransferCallOptions): Promise<{ etag: string }> {
-    const handle = new WriteHandle(this, path, { partSize: uploadPartSize(size, this.#config.partSize), writeConcurrency: UPLOAD_PARALLELISM })
+    const settings = { partSize: uploadPartSize(size, this.#config.partSize), writeConcurrency: UPLOAD_PARALLELISM }
+    const handle = new WriteHandle(this, path, settings, options?.attributes)
     let written = 0
     try {
       for await (const chunk of chunks) {
@@ -384,11 +404,11 @@ export class JsBackend implements Backend {
     }))
   }
 
-  async createMultipartUpload(path: S3Path, options?: CallOptions): Promise<{ uploadId: string; attempts: number }> {
+  async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
     const created = await this.#send<{ UploadId?: string; $metadata?: { attempts?: number } }>(
       'writeFile',
       path.url,
-      new CreateMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, ContentType: 'application/octet-stream' }),
+      new CreateMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, ...sdkAttributes(options?.attributes) }),
       options,
     )
     if (!created.UploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })

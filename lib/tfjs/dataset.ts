@@ -2,8 +2,8 @@ import { S3FsError } from '../errors.js'
 import type { S3FileSystem } from '../fs.js'
 import { hasGlobMeta } from '../glob.js'
 import { readTFRecords } from '../tfrecord/reader.js'
-import { type FeatureSpec, parseExample } from './parse-example.js'
-import type { tfc, Tf } from './tf-types.js'
+import { type ExampleTensors, type FeatureSpec, parseExample } from './parse-example.js'
+import type { tfc, tfdata, Tf } from './tf-types.js'
 
 export interface TFRecordDatasetOptions {
   /** Needed for s3:// files. */
@@ -137,9 +137,16 @@ export async function* interleaveRecords(files: string[], options: TFRecordDatas
  * s3://, a list or an s3:// glob), sharded for data-parallel workers, read in parallel with
  * prefetch; with `features`, each record decoded from a tf.train.Example into tensors.
  */
-export async function tfrecordDataset(tf: Tf, urlsOrGlob: string | string[], options: TFRecordDatasetOptions = {}) {
+export async function tfrecordDataset<F extends Record<string, FeatureSpec>>(
+  tf: Tf,
+  urlsOrGlob: string | string[],
+  options: TFRecordDatasetOptions & { features: F },
+): Promise<tfdata.Dataset<ExampleTensors<F>>>
+export async function tfrecordDataset(tf: Tf, urlsOrGlob: string | string[], options?: TFRecordDatasetOptions & { features?: undefined }): Promise<tfdata.Dataset<Uint8Array>>
+export async function tfrecordDataset(tf: Tf, urlsOrGlob: string | string[], options: TFRecordDatasetOptions = {}): Promise<tfdata.Dataset<tfc.TensorContainer>> {
   const files = await datasetFiles(urlsOrGlob, options)
   const features = options.features
+  // tf.data.generator is typed for tensor containers; raw records are Uint8Arrays, typed by the overload.
   if (features === undefined) {
     return tf.data.generator(() => interleaveRecords(files, options) as unknown as Iterator<tfc.TensorContainer>)
   }

@@ -11,6 +11,9 @@ export type FeatureSpec =
   | { type: 'int64' | 'float' | 'bytes'; shape: number[]; default?: Array<number | string> }
   | { type: 'int64' | 'float' | 'bytes'; varLen: true }
 
+/** The element a feature spec decodes to: one tensor per feature name. */
+export type ExampleTensors<F extends Record<string, FeatureSpec>> = { [K in keyof F]: tfc.Tensor }
+
 const INT32_MIN = BigInt(-(2 ** 31))
 const INT32_MAX = BigInt(2 ** 31 - 1)
 
