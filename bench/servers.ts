@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
-import { freePort, startMinio, type TestServer } from '../test/server/minio.js'
+import { freePort, startMinio, type MinioServer } from '../lib/cli/local-minio.js'
 
 export interface Nginx {
   endpoint: string
@@ -54,4 +54,4 @@ export async function startNginx(workDir: string): Promise<Nginx> {
   }
 }
 
-export { startMinio, type TestServer }
+export { startMinio, type MinioServer }

@@ -12,7 +12,7 @@ import { promisify } from 'node:util'
 
 import { S3FileSystem, tensorflowPluginPath } from 's3fs-native'
 import { frameTFRecord } from 's3fs-native/tfrecord'
-import { startMinio } from '../test/server/minio.js'
+import { startMinio } from '../lib/cli/local-minio.js'
 import { startTcpProxy } from '../test/server/tcp-proxy.js'
 
 const run = promisify(execFile)

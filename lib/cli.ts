@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { S3FileSystem } from './fs.js'
 import { tensorflowPluginPath } from './native.js'
 import { bench, benchTable } from './cli/bench.js'
+import { demo } from './cli/demo.js'
 import { cat, du, find, glob, ls, stat } from './cli/inspect.js'
 import { copy, move, summaryLine, sync } from './cli/transfer.js'
 
@@ -158,6 +159,11 @@ program
     const rows = await bench(prefix, { sizeMiB: o.size, runs: o.runs, ...output() })
     console.log(globals().json ? JSON.stringify(rows) : benchTable(rows, o.size, o.runs))
   })
+
+program
+  .command('demo')
+  .description('the main job end to end on a MinIO of its own on loopback (built once and cached; needs Go the first time)')
+  .action(() => demo({ bar: bar() }))
 
 program
   .command('tf-plugin')

@@ -4,7 +4,7 @@ import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
 import { expect, inject } from 'vitest'
 
 import { S3FileSystem, type S3FileSystemOptions } from '../lib/index.js'
-import { referenceClient } from './server/minio.js'
+import { referenceClient } from '../lib/cli/local-minio.js'
 
 export const BUCKET = 's3fs-test'
 export const server = inject('s3')

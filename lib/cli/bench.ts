@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto'
 
+import type { S3FileSystemOptions } from '../config.js'
 import { S3FileSystem } from '../fs.js'
 import { humanBytes } from './format.js'
 
 export interface BenchOptions {
+  /** How each backend's filesystem is configured (by default, from the environment). */
+  configuration?: S3FileSystemOptions
   sizeMiB: number
   runs: number
   json: boolean
@@ -40,7 +43,7 @@ export async function bench(prefix: string, options: BenchOptions): Promise<Benc
   const systems = new Map<'native' | 'js', S3FileSystem>()
   for (const backend of ['native', 'js'] as const) {
     try {
-      systems.set(backend, new S3FileSystem({ backend }))
+      systems.set(backend, new S3FileSystem({ ...options.configuration, backend }))
     } catch (error) {
       rows.push({ backend, unavailable: (error as Error).message })
     }

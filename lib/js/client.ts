@@ -62,7 +62,7 @@ export function createS3Client(config: ResolvedConfig): S3Client {
  * users: it is turned off while our client is made (the SDK checks once, at construction), leaving
  * the user's environment as it was.
  */
-function withoutNodeVersionWarning<T>(make: () => T): T {
+export function withoutNodeVersionWarning<T>(make: () => T): T {
   const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'
   const before = process.env[name]
   process.env[name] = 'true'

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { afterAll, expect, inject, test } from 'vitest'
 
 import { S3FileSystem, S3FsError } from '../../lib/index.js'
-import { freePort } from '../server/minio.js'
+import { freePort } from '../../lib/cli/local-minio.js'
 import { backendUnderTest, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const tls = inject('s3tls')

@@ -3,7 +3,7 @@ import { inspect } from 'node:util'
 import { afterAll, describe, expect, test } from 'vitest'
 
 import { S3FileSystem, S3FsError } from '../../lib/index.js'
-import { freePort } from '../server/minio.js'
+import { freePort } from '../../lib/cli/local-minio.js'
 import { BUCKET, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const fs = testFs()

@@ -6,7 +6,7 @@ import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
 import { S3FileSystem, S3FsError } from '../../lib/index.js'
-import { referenceClient, startMinio, type TestServer } from '../server/minio.js'
+import { referenceClient, startMinio, type MinioServer } from '../../lib/cli/local-minio.js'
 import { backendUnderTest, randomData, uniquePrefix } from '../helpers.js'
 
 // A server of its own: these tests kill it mid-transfer and start it again on the same data.
@@ -17,7 +17,7 @@ const SETTLE_MS = 60_000
 // Errors a call may end with when the server is gone for longer than its retries last.
 const OUTAGE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EIO']
 
-let server: TestServer
+let server: MinioServer
 const results: string[] = []
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node'
 
-import { startMinio, type TestServer } from './minio.js'
+import { startMinio, type MinioServer } from '../../lib/cli/local-minio.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,8 +9,8 @@ declare module 'vitest' {
   }
 }
 
-let server: TestServer | undefined
-let tlsServer: TestServer | undefined
+let server: MinioServer | undefined
+let tlsServer: MinioServer | undefined
 
 export async function setup(project: TestProject): Promise<void> {
   ;[server, tlsServer] = await Promise.all([startMinio(['s3fs-test']), startMinio(['s3fs-test'], { tls: true })])

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 
-export interface TestServer {
+import { withoutNodeVersionWarning } from '../js/client.js'
+
+export interface MinioServer {
   endpoint: string
   port: number
   accessKeyId: string
@@ -31,7 +33,7 @@ function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url))
   while (!existsSync(path.join(dir, 'scripts', 'build-minio.sh'))) {
     const parent = path.dirname(dir)
-    if (parent === dir) throw new Error('cannot find scripts/build-minio.sh above the test server launcher')
+    if (parent === dir) throw new Error('cannot find scripts/build-minio.sh above the MinIO launcher')
     dir = parent
   }
   return dir
@@ -68,15 +70,18 @@ async function waitUntilLive(url: string, ca: Buffer | undefined, child: ChildPr
   throw new Error(`MinIO did not come up within 60 s:\n${log()}`)
 }
 
-/** An S3 client independent of the library under test, for setting up and checking state. */
-export function referenceClient(server: Pick<TestServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region' | 'caFile'>): S3Client {
-  return new S3Client({
-    ...(server.caFile ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: readFileSync(server.caFile) }) }) } : {}),
-    endpoint: server.endpoint,
-    region: server.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  })
+/** A plain SDK client for a local server, independent of the library: to create buckets, and for tests to check state. */
+export function referenceClient(server: Pick<MinioServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region' | 'caFile'>): S3Client {
+  return withoutNodeVersionWarning(
+    () =>
+      new S3Client({
+        ...(server.caFile ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: readFileSync(server.caFile) }) }) } : {}),
+        endpoint: server.endpoint,
+        region: server.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+      }),
+  )
 }
 
 /** A self-signed certificate for 127.0.0.1, made with the openssl command. */
@@ -92,16 +97,21 @@ function makeCertificate(dir: string): string {
 let binaryPath: string | undefined
 let binaryError: Error | undefined
 
+/** The script that builds MinIO into the cache (once) and prints the binary's path. */
+export function buildMinioScript(): string {
+  return path.join(repoRoot(), 'scripts', 'build-minio.sh')
+}
+
 /** The MinIO server, built once per process (scripts/build-minio.sh); one clear error when it cannot be. */
 export function minioBinary(): string {
   if (binaryPath !== undefined) return binaryPath
   if (binaryError !== undefined) throw binaryError
   try {
-    binaryPath = execFileSync('bash', [path.join(repoRoot(), 'scripts', 'build-minio.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    binaryPath = execFileSync('bash', [buildMinioScript()], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
     return binaryPath
   } catch (error) {
     const reason = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim()
-    binaryError = new Error(`The integration tests need the MinIO test server, which could not be built: ${reason}\n` + 'npm run test:unit runs the unit tests without it.')
+    binaryError = new Error(`The local MinIO server (for the tests and the demo) could not be built: ${reason}\n` + 'npm run test:unit runs the unit tests without it.')
     throw binaryError
   }
 }
@@ -110,7 +120,7 @@ export function minioBinary(): string {
  * Starts MinIO on a free loopback port with random credentials and the given buckets; with
  * `tls`, over HTTPS with a fresh self-signed certificate (its path in `caFile`).
  */
-export async function startMinio(buckets: string[], options: { tls?: boolean } = {}): Promise<TestServer> {
+export async function startMinio(buckets: string[], options: { tls?: boolean } = {}): Promise<MinioServer> {
   const binary = minioBinary()
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-minio-'))
   const port = await freePort()
@@ -164,7 +174,7 @@ export async function startMinio(buckets: string[], options: { tls?: boolean } =
   }
   try {
     await live()
-    const server: TestServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop, kill, restart }
+    const server: MinioServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop, kill, restart }
     if (caFile !== undefined) server.caFile = caFile
     const client = referenceClient(server)
     for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }))
