@@ -17,6 +17,7 @@
 
 #include "engine/credentials.h"
 #include "engine/crt_library.h"
+#include "engine/host_resolver.h"
 #include "engine/large_buffers.h"
 #include "engine/latch.h"
 
@@ -50,7 +51,7 @@ Status Engine::Init() {
   aws_host_resolver_default_options resolver_options{};
   resolver_options.max_entries = 16;
   resolver_options.el_group = event_loop_group_;
-  resolver_ = aws_host_resolver_new_default(allocator_, &resolver_options);
+  resolver_ = NewHostResolver(allocator_, resolver_options);
   if (resolver_ == nullptr) return StatusFromCrtError(aws_last_error());
 
   aws_client_bootstrap_options bootstrap_options{};

@@ -73,6 +73,9 @@ void FsOperation::StatPath(std::function<void(const FileInfo&)> found, std::func
       info.size = metadata.size;
       info.mtime_ms = metadata.mtime_ms;
       info.etag = metadata.etag;
+      info.content_type = metadata.content_type;
+      info.cache_control = metadata.cache_control;
+      info.user_metadata = metadata.user_metadata;
       return found(info);
     }
     if (status.code == "ENOENT") return as_directory();

@@ -21,6 +21,9 @@ struct FileInfo {
   uint64_t size = 0;
   double mtime_ms = 0;
   std::string etag;
+  std::string content_type;
+  std::string cache_control;
+  HeaderList user_metadata;
 };
 
 // "" for the root, otherwise the key with exactly one trailing '/'.

@@ -1,5 +1,9 @@
 #include "fs/write_file_operation.h"
 
+#include <strings.h>
+
+#include <algorithm>
+
 namespace s3fs {
 
 void WriteFileOperation::Start() {
@@ -8,7 +12,11 @@ void WriteFileOperation::Start() {
   request.method = "PUT";
   request.bucket = path_.bucket;
   request.key = path_.key;
-  request.headers.emplace_back("Content-Type", "application/octet-stream");
+  request.headers = headers_;
+  const bool typed = std::any_of(headers_.begin(), headers_.end(), [](const auto& header) {
+    return header.first.size() == 12 && strncasecmp(header.first.c_str(), "content-type", 12) == 0;
+  });
+  if (!typed) request.headers.emplace_back("Content-Type", "application/octet-stream");
   request.body = data_;
   request.body_file = local_file_;
   request.body_size = size_;

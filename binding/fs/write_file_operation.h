@@ -15,6 +15,9 @@ class WriteFileOperation : public FsOperation {
       : FsOperation(engine, std::move(path)), data_(nullptr), size_(size), local_file_(std::move(local_file)) {}
   void Start() override;
   const std::string& etag() const { return etag_; }
+  // The object's headers (Content-Type, Cache-Control, x-amz-meta-*); application/octet-stream
+  // when none names a type.
+  void SetHeaders(HeaderList headers) { headers_ = std::move(headers); }
   // Uploads in parts of `part_size` under an upload the caller created and will abort on failure.
   void ContinueUpload(std::string upload_id, size_t part_size) {
     upload_id_ = std::move(upload_id);
@@ -25,6 +28,7 @@ class WriteFileOperation : public FsOperation {
   const uint8_t* data_;
   size_t size_;
   std::string local_file_;
+  HeaderList headers_;
   std::string upload_id_;
   size_t part_size_ = 0;
   std::string etag_;

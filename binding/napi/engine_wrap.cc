@@ -48,16 +48,30 @@ uint64_t ByteCountArgument(const Napi::CallbackInfo& info, size_t at, const char
   return static_cast<uint64_t>(value);
 }
 
-// An optional { uploadId, partSize }: the multipart upload the caller created for this write.
-void ContinueUploadArgument(const Napi::CallbackInfo& info, size_t at, WriteFileOperation& operation) {
+// An optional { headers?: [name, value][], uploadId?, partSize? }: the object's headers
+// (Content-Type, Cache-Control, x-amz-meta-*), and the multipart upload the caller created for it.
+void WriteOptionsArgument(const Napi::CallbackInfo& info, size_t at, WriteFileOperation& operation) {
   if (!info[at].IsObject()) return;
-  Napi::Object upload = info[at].As<Napi::Object>();
-  if (!upload.Get("uploadId").IsString()) throw TypeError(info.Env(), "uploadId must be a string");
-  const double part_size = upload.Get("partSize").IsNumber() ? upload.Get("partSize").As<Napi::Number>().DoubleValue() : 0;
+  Napi::Object options = info[at].As<Napi::Object>();
+  if (options.Get("headers").IsArray()) {
+    Napi::Array headers = options.Get("headers").As<Napi::Array>();
+    HeaderList list;
+    for (uint32_t i = 0; i < headers.Length(); ++i) {
+      Napi::Value pair = headers.Get(i);
+      if (!pair.IsArray() || !pair.As<Napi::Array>().Get(0u).IsString() || !pair.As<Napi::Array>().Get(1u).IsString()) {
+        throw TypeError(info.Env(), "headers must be [name, value] string pairs");
+      }
+      list.emplace_back(pair.As<Napi::Array>().Get(0u).As<Napi::String>().Utf8Value(), pair.As<Napi::Array>().Get(1u).As<Napi::String>().Utf8Value());
+    }
+    operation.SetHeaders(std::move(list));
+  }
+  if (options.Get("uploadId").IsUndefined()) return;
+  if (!options.Get("uploadId").IsString()) throw TypeError(info.Env(), "uploadId must be a string");
+  const double part_size = options.Get("partSize").IsNumber() ? options.Get("partSize").As<Napi::Number>().DoubleValue() : 0;
   if (!std::isfinite(part_size) || part_size < 5.0 * 1024 * 1024 || part_size > 5.0 * 1024 * 1024 * 1024) {
     throw Napi::RangeError::New(info.Env(), "partSize must be between 5 MiB and 5 GiB");
   }
-  operation.ContinueUpload(upload.Get("uploadId").As<Napi::String>().Utf8Value(), static_cast<size_t>(part_size));
+  operation.ContinueUpload(options.Get("uploadId").As<Napi::String>().Utf8Value(), static_cast<size_t>(part_size));
 }
 
 uint64_t IdArgument(const Napi::CallbackInfo& info) {
@@ -208,6 +222,13 @@ Napi::Value EngineWrap::Stat(const Napi::CallbackInfo& info) {
     result.Set("size", static_cast<double>(st.size));
     result.Set("mtimeMs", st.mtime_ms);
     if (!st.etag.empty()) result.Set("etag", st.etag);
+    if (!st.is_directory) {
+      if (!st.content_type.empty()) result.Set("contentType", st.content_type);
+      if (!st.cache_control.empty()) result.Set("cacheControl", st.cache_control);
+      Napi::Object metadata = Napi::Object::New(env);
+      for (const auto& [name, value] : st.user_metadata) metadata.Set(name, value);
+      result.Set("metadata", metadata);
+    }
     return result;
   });
 }
@@ -255,7 +276,7 @@ Napi::Value EngineWrap::WriteFile(const Napi::CallbackInfo& info) {
   if (!info[3].IsTypedArray()) throw TypeError(env, "data must be a Buffer or Uint8Array");
   auto data = info[3].As<Napi::Uint8Array>();
   auto operation = std::make_shared<WriteFileOperation>(*engine_, PathArgument(info, 1), data.Data(), data.ByteLength());
-  ContinueUploadArgument(info, 4, *operation);
+  WriteOptionsArgument(info, 4, *operation);
   WriteFileOperation* write = operation.get();
   std::vector<Napi::Reference<Napi::Value>> keep_alive;
   keep_alive.push_back(Napi::Persistent(info[3]));
@@ -340,7 +361,7 @@ Napi::Value EngineWrap::Upload(const Napi::CallbackInfo& info) {
   if (!info[3].IsString()) throw TypeError(info.Env(), "upload expects a local path and its size");
   auto operation = std::make_shared<WriteFileOperation>(*engine_, PathArgument(info, 1), info[3].As<Napi::String>().Utf8Value(),
                                                         static_cast<size_t>(ByteCountArgument(info, 4, "size")));
-  ContinueUploadArgument(info, 5, *operation);
+  WriteOptionsArgument(info, 5, *operation);
   WriteFileOperation* upload = operation.get();
   return Launch(info, std::move(operation), {}, [upload](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);

@@ -26,6 +26,12 @@ ObjectMetadata MetadataFromHeaders(const S3Response& response) {
   metadata.size = std::strtoull(response.Header("content-length").c_str(), nullptr, 10);
   metadata.mtime_ms = ParseHttpDateMs(response.Header("last-modified"));
   metadata.etag = response.Header("etag");
+  metadata.content_type = response.Header("content-type");
+  metadata.cache_control = response.Header("cache-control");
+  constexpr std::string_view kUserPrefix = "x-amz-meta-";
+  for (const auto& [name, value] : response.headers) {
+    if (name.compare(0, kUserPrefix.size(), kUserPrefix) == 0) metadata.user_metadata.emplace_back(name.substr(kUserPrefix.size()), value);
+  }
   return metadata;
 }
 

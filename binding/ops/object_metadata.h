@@ -12,6 +12,10 @@ struct ObjectMetadata {
   uint64_t size = 0;
   double mtime_ms = 0;
   std::string etag;
+  std::string content_type;
+  std::string cache_control;
+  // x-amz-meta-* headers, names without the prefix.
+  HeaderList user_metadata;
 };
 
 ObjectMetadata MetadataFromHeaders(const S3Response& response);
