@@ -2,6 +2,8 @@
 // The s3fs command line (package bin; `npx s3fs-native ...`), configured like the library (S3_ENDPOINT,
 // AWS_REGION, credentials from the environment or profiles). Exit codes: 0 ok, 1 an operation failed,
 // 2 a usage error, 130 interrupted. A failure is one line naming the code and the URL, never a stack.
+import { createRequire } from 'node:module'
+
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 
 import { S3FileSystem } from './fs.js'
@@ -27,8 +29,11 @@ interface GlobalOptions {
 let filesystem: S3FileSystem | undefined
 const fs = (): S3FileSystem => (filesystem ??= new S3FileSystem())
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+
 const program = new Command('s3fs')
   .description('s3fs-native: a fast S3 filesystem for Node.js and TensorFlow')
+  .version(version, '-V, --version')
   .helpOption('--help', 'show help')
   .option('--json', 'print results as JSON, for scripts')
   .option('-q, --quiet', 'print nothing but errors')

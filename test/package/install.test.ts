@@ -75,6 +75,10 @@ test('with the prebuilt addon: installs without building, and the native backend
   const plugin = await runAsUser(path.join(project.dir, 'node_modules', '.bin', 's3fs'), ['tf-plugin'], project.dir, project.env)
   expect(plugin.status, plugin.stderr).toBe(0)
   expect(plugin.stdout.trim()).toBe(path.join(installed, 'prebuilds', 'linux-x64', 's3fs_tensorflow_plugin.so'))
+  // `npx s3fs-native ...` runs the bin named after the package: the same command line.
+  const help = await runAsUser(path.join(project.dir, 'node_modules', '.bin', 's3fs-native'), ['--help'], project.dir, project.env)
+  expect(help.status, help.stderr).toBe(0)
+  for (const command of ['ls', 'cp', 'sync', 'du', 'demo', 'tf-plugin']) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
 }, 300_000)
 
 test('without prebuilds: the install succeeds, the JS backend serves, and the warning is printed once', async () => {
