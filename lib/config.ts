@@ -28,6 +28,11 @@ export interface S3FileSystemOptions {
   connectTimeoutMs?: number
   /** S3_REQUEST_TIMEOUT_MSEC: a response that makes no progress for this long fails with ETIMEDOUT. */
   requestTimeoutMs?: number
+  /**
+   * S3FS_OPERATION_TIMEOUT_MSEC: every call that returns a Promise settles within this long, retries
+   * included (ETIMEDOUT when it had to be cut); default none.
+   */
+  operationTimeoutMs?: number
   /** Default: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then the profile files. */
   credentials?: Credentials
   /** AWS_PROFILE; default "default". */
@@ -76,6 +81,7 @@ export interface ResolvedConfig {
   caFile: string
   connectTimeoutMs: number
   requestTimeoutMs: number
+  operationTimeoutMs: number
   partSize: number
   maxConnections: number
   poolConnections: number
@@ -200,6 +206,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     caFile: readableCaFile(useHttps, options.caFile, env),
     connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1) ?? 3000,
     requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1) ?? 0,
+    operationTimeoutMs: integer(options.operationTimeoutMs ?? env.S3FS_OPERATION_TIMEOUT_MSEC, 'S3FS_OPERATION_TIMEOUT_MSEC', 1) ?? 0,
     partSize,
     maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1) ?? 16,
     partsInFlight: integer(options.partsInFlight ?? env.S3FS_PARTS_IN_FLIGHT, 'partsInFlight', 1) ?? 8,

@@ -101,8 +101,22 @@ export function hasCode(error: unknown, code: string): error is S3FsError {
   return error instanceof S3FsError && error.code === code
 }
 
-export function abortError(op: string, url: string, cause?: unknown): S3FsError {
-  return new S3FsError('ABORT_ERR', 'the operation was aborted', { op, url, ...(cause === undefined ? {} : { cause }) })
+/** The reason an operation's own deadline (operationTimeoutMs) aborts it with. */
+export class OperationDeadline extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`did not finish within the operation timeout (${timeoutMs} ms)`)
+    this.name = 'OperationDeadline'
+  }
+}
+
+/** The code and detail an abort ends an operation with: ABORT_ERR, or ETIMEDOUT when its deadline aborted it. */
+export function abortStatus(reason: unknown): { code: string; detail: string } {
+  return reason instanceof OperationDeadline ? { code: 'ETIMEDOUT', detail: reason.message } : { code: 'ABORT_ERR', detail: 'the operation was aborted' }
+}
+
+export function abortError(op: string, url: string, reason?: unknown): S3FsError {
+  const { code, detail } = abortStatus(reason)
+  return new S3FsError(code, detail, { op, url, ...(reason === undefined || reason instanceof OperationDeadline ? {} : { cause: reason }) })
 }
 
 export function isFailureStatus(value: unknown): value is FailureStatus {

@@ -7,7 +7,7 @@ import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './
 import { checkTransferOptions, downloadFile, type UploadOptions, downloadTree, type TransferOptions, type TransferSummary, uploadFile, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, copyTree, rename } from './copy.js'
 import { mkdir, type MkdirOptions, refuseDirectoryTarget, removeTree, rmdir } from './directories.js'
-import { hasCode, S3FsError } from './errors.js'
+import { hasCode, OperationDeadline, S3FsError } from './errors.js'
 import { glob } from './glob.js'
 import { JsBackend } from './js/backend.js'
 import { limitBackend, Limiter } from './limiter.js'
@@ -81,6 +81,20 @@ export class S3FileSystem {
   readonly #backend: Backend
   readonly #config: ResolvedConfig
 
+  /**
+   * The call's options with its deadline (operationTimeoutMs) joined to the caller's signal: the
+   * operation is aborted with ETIMEDOUT when it runs out of time, retries included.
+   */
+  #bounded<T extends CallOptions>(options: T | null | undefined): T {
+    const settings = options ?? ({} as T)
+    const timeoutMs = this.#config.operationTimeoutMs
+    if (timeoutMs === 0) return settings
+    const deadline = new AbortController()
+    // Unref'd and never cleared: firing after the operation has settled aborts nothing.
+    setTimeout(() => deadline.abort(new OperationDeadline(timeoutMs)), timeoutMs).unref()
+    return { ...settings, signal: settings.signal ? AbortSignal.any([settings.signal, deadline.signal]) : deadline.signal }
+  }
+
   constructor(options: S3FileSystemOptions = {}) {
     // Every method takes null options as the defaults, as node:fs does.
     options ??= {}
@@ -94,13 +108,13 @@ export class S3FileSystem {
   }
 
   async stat(url: string, options?: CallOptions): Promise<Stats> {
-    options ??= {}
+    options = this.#bounded(options)
     const { isDirectory, ...st } = await this.#backend.stat(parseS3Url(url, 'stat'), options)
     return { ...st, mtime: new Date(st.mtimeMs), isDirectory: () => isDirectory, isFile: () => !isDirectory }
   }
 
   async exists(url: string, options?: CallOptions): Promise<boolean> {
-    options ??= {}
+    options = this.#bounded(options)
     try {
       await this.#backend.stat(parseS3Url(url, 'exists'), options)
       return true
@@ -114,7 +128,7 @@ export class S3FileSystem {
   readFile(url: string, options: BufferEncoding | (ReadFileOptions & { encoding: BufferEncoding })): Promise<string>
   readFile(url: string, options?: ReadFileOptions | null): Promise<Buffer>
   async readFile(url: string, options?: BufferEncoding | ReadFileOptions | null): Promise<Buffer | string> {
-    const callOptions = typeof options === 'string' || options == null ? {} : options
+    const callOptions = this.#bounded(typeof options === 'string' ? {} : options)
     const encoding = typeof options === 'string' ? options : options?.encoding
     if (encoding != null && !Buffer.isEncoding(encoding)) {
       throw Object.assign(new TypeError(`The argument 'encoding' is invalid encoding. Received '${String(encoding)}'`), { code: 'ERR_INVALID_ARG_VALUE' })
@@ -125,7 +139,7 @@ export class S3FileSystem {
 
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; fewer at the end, 0 past it. */
   async read(url: string, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number> {
-    options ??= {}
+    options = this.#bounded(options)
     const path = parseObjectUrl(url, 'read')
     checkReadArguments(buffer, offset, length, position, url)
     return this.#backend.read(path, buffer, offset, length, position, options)
@@ -138,7 +152,7 @@ export class S3FileSystem {
    * bounded by part size x parts in flight, not by the data's size).
    */
   async writeFile(url: string, data: WriteFileData, options?: WriteFileOptions | null): Promise<void> {
-    options ??= {}
+    options = this.#bounded(options)
     const path = parseObjectUrl(url, 'writeFile')
     const bytes = bytesOf(data)
     if (bytes === undefined && !isIterable(data)) throw invalidData(data, 'a string, TypedArray, DataView, ArrayBuffer or an (async) iterable')
@@ -154,7 +168,7 @@ export class S3FileSystem {
 
   /** Appends without re-uploading what is there when it is 5 MiB or more (server-side copy). */
   async appendFile(url: string, data: string | ArrayBufferView | ArrayBuffer, options?: CallOptions): Promise<void> {
-    options ??= {}
+    options = this.#bounded(options)
     const path = parseObjectUrl(url, 'appendFile')
     const bytes = bytesOf(data)
     if (bytes === undefined) throw invalidData(data, 'a string, TypedArray, DataView or ArrayBuffer')
@@ -168,7 +182,7 @@ export class S3FileSystem {
    * `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async download(url: string, localPath: string, options?: TransferOptions): Promise<TransferSummary> {
-    options ??= {}
+    options = this.#bounded(options)
     checkTransferOptions(options)
     const path = parseS3Url(url, 'download')
     const st = path.key === '' || path.key.endsWith('/') ? undefined : await this.#backend.stat(path, options)
@@ -182,7 +196,7 @@ export class S3FileSystem {
    * are skipped; `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async upload(localPath: string, url: string, options?: UploadOptions | null): Promise<TransferSummary> {
-    options ??= {}
+    options = this.#bounded(options)
     checkTransferOptions(options)
     resolveAttributes(parseS3Url(url, 'upload').key, options, 'upload', url)
     let st
@@ -200,7 +214,7 @@ export class S3FileSystem {
   readdir(url: string, options: ReaddirOptions & { withFileTypes: true }): Promise<Dirent[]>
   readdir(url: string, options?: ReaddirOptions): Promise<string[]>
   async readdir(url: string, options: ReaddirOptions = {}): Promise<string[] | Dirent[]> {
-    options ??= {}
+    options = this.#bounded(options)
     const entries = await this.#backend.readdir(parseS3Url(url, 'readdir'), options)
     if (!options.withFileTypes) return entries.map((entry: DirEntry) => entry.name)
     return entries.map(({ name, isDirectory, size, mtimeMs }) => ({
@@ -224,19 +238,19 @@ export class S3FileSystem {
 
   /** TensorFlow's CreateDir: a `dir/` marker. */
   async mkdir(url: string, options?: MkdirOptions): Promise<void> {
-    options ??= {}
+    options = this.#bounded(options)
     await mkdir(this.#backend, parseS3Url(url, 'mkdir'), options)
   }
 
   /** Removes an empty directory; ENOTEMPTY when anything is under it. */
   async rmdir(url: string, options?: CallOptions): Promise<void> {
-    options ??= {}
+    options = this.#bounded(options)
     await rmdir(this.#backend, parseS3Url(url, 'rmdir'), options)
   }
 
   /** Removes an object; with `recursive`, everything under the path too (per-key failures on the error's `failures`). */
   async rm(url: string, options: RmOptions = {}): Promise<void> {
-    options ??= {}
+    options = this.#bounded(options)
     try {
       if (options.recursive) {
         const path = parseS3Url(url, 'rm')
@@ -254,7 +268,7 @@ export class S3FileSystem {
 
   /** TensorFlow's GetMatchingPaths: `*`, `?`, `[...]` within a segment, `**` across segments. */
   async glob(pattern: string, options?: CallOptions): Promise<string[]> {
-    options ??= {}
+    options = this.#bounded(options)
     return glob(this.#backend, parseS3Url(pattern, 'glob'), options)
   }
 
@@ -264,13 +278,13 @@ export class S3FileSystem {
    * through this process), `concurrency` objects at a time; `onProgress` after each file.
    */
   async cp(source: string, target: string, options?: CpOptions | null): Promise<TransferSummary> {
-    const settings = options ?? {}
+    const settings = this.#bounded(options)
     checkTransferOptions(settings)
     return copyTree(this.#backend, parseS3Url(source, 'cp'), parseS3Url(target, 'cp'), this.#config, settings)
   }
 
   async copyFile(source: string, target: string, options?: CallOptions): Promise<void> {
-    options ??= {}
+    options = this.#bounded(options)
     const to = parseObjectUrl(target, 'copyFile')
     await refuseDirectoryTarget(this.#backend, to, 'copyFile', options)
     await copyObject(this.#backend, parseObjectUrl(source, 'copyFile'), to, this.#config, options)
@@ -278,7 +292,7 @@ export class S3FileSystem {
 
   /** Copy then delete, for a file or a whole directory. Not atomic: a failure reports which keys moved. */
   async rename(source: string, target: string, options?: CallOptions): Promise<void> {
-    options ??= {}
+    options = this.#bounded(options)
     const from = parseS3Url(source, 'rename')
     const to = parseS3Url(target, 'rename')
     if (to.key === '') throw new S3FsError('EINVAL', 'the target names a bucket root', { op: 'rename', url: target })
@@ -289,7 +303,7 @@ export class S3FileSystem {
   open(url: string, flags?: 'r', options?: CallOptions): Promise<ReadHandle>
   open(url: string, flags: 'w', options?: CallOptions & ObjectAttributes): Promise<WriteHandle>
   async open(url: string, flags: 'r' | 'w' = 'r', options?: (CallOptions & ObjectAttributes) | null): Promise<ReadHandle | WriteHandle> {
-    options ??= {}
+    options = this.#bounded(options)
     const path = parseObjectUrl(url, 'open')
     if (flags === 'r') return ReadHandle.open(this.#backend, path, this.#config, options)
     if (flags === 'w') return new WriteHandle(this.#backend, path, this.#config, resolveAttributes(path.key, options, 'open', url))

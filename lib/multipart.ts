@@ -50,19 +50,26 @@ export async function multipartEtagOf(source: Uint8Array | string, size: number,
  * Starts a multipart upload. A CreateMultipartUpload whose answer was lost still created an upload
  * that nobody would ever complete or abort; when the create had to be retried, the uploads of this
  * key that the server initiated just before ours (at most one per lost try) are found and aborted.
- * For the same reason an abort does not cut the create short: it waits for the upload id, then
- * aborts that upload.
+ * For the same reason the create itself is not cancelled by an abort: the call rejects at once,
+ * and the upload the create makes is aborted when its id arrives.
  */
 export async function createUpload(backend: Backend, path: S3Path, options?: WriteOptions): Promise<string> {
   const signal = options?.signal
   if (signal?.aborted) throw abortError('writeFile', path.url, signal.reason)
   const started = Date.now()
-  const { uploadId, attempts } = await backend.createMultipartUpload(path, { attributes: options?.attributes })
-  if (attempts > 1) await abortLostCreations(backend, path, uploadId, attempts - 1, Date.now() - started)
-  if (signal?.aborted) {
-    await abortUpload(backend, path, uploadId)
-    throw abortError('writeFile', path.url, signal.reason)
+  const creating = backend.createMultipartUpload(path, { attributes: options?.attributes })
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+  const created = await Promise.race([creating, aborted]).finally(() => signal?.removeEventListener('abort', onAbort!))
+  if (created === undefined || signal?.aborted) {
+    void creating.then(({ uploadId }) => abortUpload(backend, path, uploadId), () => undefined)
+    throw abortError('writeFile', path.url, signal?.reason)
   }
+  const { uploadId, attempts } = created
+  if (attempts > 1) await abortLostCreations(backend, path, uploadId, attempts - 1, Date.now() - started)
   return uploadId
 }
 

@@ -19,7 +19,7 @@ import type {
   WriteOptions,
 } from './backend.js'
 import type { ResolvedConfig } from './config.js'
-import { abortError, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
+import { abortError, abortStatus, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
 import { attributeHeaders, attributesFromHeaders } from './object-attributes.js'
 import { abortUpload, completedDespite, createUpload, multipartEtagOf, uploadPartSize } from './multipart.js'
 import { canonicalQuery, copySource } from './s3-query.js'
@@ -158,7 +158,10 @@ export class NativeBackend implements Backend {
     const signal = options?.signal
     if (signal?.aborted) throw abortError(op, url, signal.reason)
     const id = this.#nextId++
-    const onAbort = (): void => this.#engine.cancel(id, 'ABORT_ERR', 'the operation was aborted')
+    const onAbort = (): void => {
+      const { code, detail } = abortStatus(signal?.reason)
+      this.#engine.cancel(id, code, detail)
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       return await start(id)

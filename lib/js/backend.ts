@@ -83,6 +83,7 @@ export class JsBackend implements Backend {
       const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
       return (await send(command, options?.signal ? { abortSignal: options.signal } : {})) as T
     } catch (error) {
+      if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
       throw errorFromSdk(error, op, url, this.#config.credentialSources, this.#endpoint)
     }
   }

@@ -36,3 +36,31 @@ test('a parallel download whose part responses stall ends in ETIMEDOUT too', asy
   await partStaller.close()
   expect(error).toMatchObject({ code: 'ETIMEDOUT' })
 })
+
+test('S3FS_OPERATION_TIMEOUT_MSEC bounds a whole call, retries included: ETIMEDOUT naming the URL, for every kind of call', async () => {
+  // No request timeout: without the operation deadline, these calls would wait on the stalled server for ever.
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint, S3FS_OPERATION_TIMEOUT_MSEC: '800' }), partSize: 5 * 1024 * 1024 })
+  const dir = uniquePrefix('deadline')
+  const calls: Array<[string, () => Promise<unknown>]> = [
+    ['stat', () => fs.stat(url(`${dir}/a`))],
+    ['readFile', () => fs.readFile(url(`${dir}/a`))],
+    ['readdir', () => fs.readdir(url(`${dir}/`))],
+    ['writeFile', () => fs.writeFile(url(`${dir}/small`), 'x')],
+    ['writeFile', () => fs.writeFile(url(`${dir}/big`), randomData(12 * 1024 * 1024))],
+    ['rename', () => fs.rename(url(`${dir}/a`), url(`${dir}/b`))],
+    ['rm', () => fs.rm(url(`${dir}/`), { recursive: true })],
+  ]
+  try {
+    for (const [op, call] of calls) {
+      const error = await Promise.race([call().then(() => 'resolved', (e: unknown) => e), new Promise((resolve) => setTimeout(() => resolve('hung'), 30_000))])
+      expect(error, op).toBeInstanceOf(Error)
+      expect(error, op).toMatchObject({ code: 'ETIMEDOUT' })
+      expect((error as Error).message).toContain('operation timeout (800 ms)')
+      expect((error as Error).message).toContain(`s3://`)
+    }
+    // The caller's own abort still reads as ABORT_ERR.
+    await expect(fs.stat(url(`${dir}/a`), { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORT_ERR' })
+  } finally {
+    fs.close()
+  }
+})
