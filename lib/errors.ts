@@ -130,6 +130,18 @@ export function isFailureStatus(value: unknown): value is FailureStatus {
 }
 
 /** A number argument outside its range, as node:fs reports one: a RangeError with code ERR_OUT_OF_RANGE. */
+/** Node's error for an argument of the wrong type: a TypeError with code ERR_INVALID_ARG_TYPE. */
+export function invalidArgType(name: string, expected: string, received: unknown): TypeError & { code: 'ERR_INVALID_ARG_TYPE' } {
+  const kind = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received
+  return Object.assign(new TypeError(`The "${name}" argument must be ${expected}. Received ${kind}`), { code: 'ERR_INVALID_ARG_TYPE' as const })
+}
+
+/** Checks `options.signal` as node:fs does: absent, or an AbortSignal. */
+export function checkSignal(options: { signal?: unknown } | null | undefined): void {
+  const signal = options?.signal
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal)
+}
+
 export function outOfRange(name: string, range: string, received: unknown): RangeError & { code: 'ERR_OUT_OF_RANGE' } {
   const error = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(received)}`)
   return Object.assign(error, { code: 'ERR_OUT_OF_RANGE' as const })

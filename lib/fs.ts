@@ -7,7 +7,7 @@ import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './
 import { checkTransferOptions, downloadFile, type UploadOptions, downloadTree, type TransferOptions, type TransferSummary, uploadFile, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, copyTree, rename } from './copy.js'
 import { mkdir, type MkdirOptions, refuseDirectoryTarget, removeTree, rmdir } from './directories.js'
-import { hasCode, OperationDeadline, S3FsError } from './errors.js'
+import { checkSignal, hasCode, invalidArgType, OperationDeadline, S3FsError } from './errors.js'
 import { glob } from './glob.js'
 import { JsBackend } from './js/backend.js'
 import { limitBackend, Limiter } from './limiter.js'
@@ -86,6 +86,7 @@ export class S3FileSystem {
    * operation is aborted with ETIMEDOUT when it runs out of time, retries included.
    */
   #bounded<T extends CallOptions>(options: T | null | undefined): T {
+    checkSignal(options)
     const settings = options ?? ({} as T)
     const timeoutMs = this.#config.operationTimeoutMs
     if (timeoutMs === 0) return settings
@@ -155,7 +156,7 @@ export class S3FileSystem {
     options = this.#bounded(options)
     const path = parseObjectUrl(url, 'writeFile')
     const bytes = bytesOf(data)
-    if (bytes === undefined && !isIterable(data)) throw invalidData(data, 'a string, TypedArray, DataView, ArrayBuffer or an (async) iterable')
+    if (bytes === undefined && !isIterable(data)) throw invalidArgType('data', 'a string, TypedArray, DataView, ArrayBuffer or an (async) iterable', data)
     const attributes = resolveAttributes(path.key, options, 'writeFile', url)
     await refuseDirectoryTarget(this.#backend, path, 'writeFile', options)
     if (bytes !== undefined) {
@@ -171,7 +172,7 @@ export class S3FileSystem {
     options = this.#bounded(options)
     const path = parseObjectUrl(url, 'appendFile')
     const bytes = bytesOf(data)
-    if (bytes === undefined) throw invalidData(data, 'a string, TypedArray, DataView or ArrayBuffer')
+    if (bytes === undefined) throw invalidArgType('data', 'a string, TypedArray, DataView or ArrayBuffer', data)
     await appendFile(this.#backend, path, bytes, this.#config.partSize, options)
   }
 
@@ -182,6 +183,7 @@ export class S3FileSystem {
    * `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async download(url: string, localPath: string, options?: TransferOptions): Promise<TransferSummary> {
+    if (typeof localPath !== 'string') throw invalidArgType('localPath', 'a string', localPath)
     options = this.#bounded(options)
     checkTransferOptions(options)
     const path = parseS3Url(url, 'download')
@@ -196,6 +198,7 @@ export class S3FileSystem {
    * are skipped; `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async upload(localPath: string, url: string, options?: UploadOptions | null): Promise<TransferSummary> {
+    if (typeof localPath !== 'string') throw invalidArgType('localPath', 'a string', localPath)
     options = this.#bounded(options)
     checkTransferOptions(options)
     resolveAttributes(parseS3Url(url, 'upload').key, options, 'upload', url)
@@ -232,6 +235,7 @@ export class S3FileSystem {
    * the path below `url`). Sizes, times and ETags come from the listing, with no request per entry.
    */
   list(url: string, options?: ListOptions | null): AsyncIterable<ListEntry> {
+    checkSignal(options)
     const settings = options ?? {}
     return listEntries(this.#backend, parseS3Url(url, 'list'), settings.recursive === true, settings)
   }
@@ -360,7 +364,3 @@ function isIterable(data: unknown): data is Iterable<Uint8Array | string> | Asyn
   return data != null && (typeof (data as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
 }
 
-function invalidData(data: unknown, what: string): TypeError {
-  const received = data === null ? 'null' : typeof data
-  return Object.assign(new TypeError(`The "data" argument must be ${what}. Received ${received}`), { code: 'ERR_INVALID_ARG_TYPE' })
-}

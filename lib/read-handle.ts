@@ -1,5 +1,5 @@
 import type { Backend, CallOptions, FileStat } from './backend.js'
-import { hasCode, S3FsError } from './errors.js'
+import { hasCode, invalidArgType, S3FsError } from './errors.js'
 import { checkReadArguments } from './read-arguments.js'
 import type { S3Path } from './url.js'
 
@@ -82,7 +82,7 @@ export class ReadHandle {
       return this.read(buffer, offset, n, at, rest)
     }
     if (!ArrayBuffer.isView(buffer)) {
-      throw Object.assign(new TypeError('The "buffer" argument must be a Buffer, TypedArray or DataView'), { code: 'ERR_INVALID_ARG_TYPE' })
+      throw invalidArgType('buffer', 'a Buffer, TypedArray or DataView', buffer)
     }
     const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
     const offset = offsetOrOptions ?? 0

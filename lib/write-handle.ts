@@ -1,5 +1,5 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
-import { S3FsError } from './errors.js'
+import { invalidArgType, S3FsError } from './errors.js'
 import { abortUpload, completeUpload, createUpload } from './multipart.js'
 import type { ResolvedAttributes } from './object-attributes.js'
 import type { S3Path } from './url.js'
@@ -62,9 +62,11 @@ export class WriteHandle {
     return this.#etag
   }
 
-  async write(data: Uint8Array | string, options: CallOptions = {}): Promise<void> {
+  /** Takes a string or any ArrayBufferView (Buffer, TypedArray, DataView). */
+  async write(data: ArrayBufferView | string, options: CallOptions = {}): Promise<void> {
     this.#checkWritable('write')
-    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    if (typeof data !== 'string' && !ArrayBuffer.isView(data)) throw invalidArgType('data', 'a string, Buffer, TypedArray or DataView', data)
+    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
     while (bytes.length > 0) {
       this.#buffer ??= Buffer.allocUnsafe(this.#settings.partSize)
       const n = Math.min(bytes.length, this.#buffer.length - this.#filled)
