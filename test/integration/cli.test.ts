@@ -148,7 +148,8 @@ describe('the s3fs command', () => {
 
 describe('the s3fs command in a terminal', () => {
   let proxy: FaultProxy
-  const session = `s3fs-cli-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+  // A tmux server of its own per terminal (a new one on a killed one's socket can race its exit).
+  let session = ''
 
   beforeAll(async () => {
     // Each request answered 150 ms late, so that a transfer lasts long enough to watch and interrupt.
@@ -165,6 +166,7 @@ describe('the s3fs command in a terminal', () => {
 
   /** Runs the command in a fresh tmux pane; returns a function that reads the screen. */
   function inTerminal(args: string[]): () => string {
+    session = `s3fs-cli-${process.pid}-${Math.random().toString(36).slice(2, 10)}`
     const env = { ...testEnv(), S3_ENDPOINT: proxy.endpoint, PATH: process.env.PATH ?? '' }
     const command = `${[process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ')}; echo "EXIT:$?"; sleep 60`
     tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '10', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), command)

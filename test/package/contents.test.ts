@@ -38,7 +38,7 @@ describe('npm pack', () => {
     const unwanted = files.filter((f) =>
       /^(test|bench|lib|build|deps|node_modules|\.ci)\//.test(f) ||
       /\.(js|d\.ts)\.map$/.test(f) ||
-      /^scripts\/(build-minio|test-summary|tf-fixtures|write-our-tf-files|arm64-runtime|prebuild-compile|zig-toolchain|build-openssl)\./.test(f) ||
+      /^scripts\/(test-summary|tf-fixtures|write-our-tf-files|arm64-runtime|prebuild-compile|zig-toolchain|build-openssl)\./.test(f) ||
       /^(tsconfig|vitest)/.test(f),
     )
     expect(unwanted).toEqual([])
