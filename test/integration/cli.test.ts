@@ -164,12 +164,15 @@ describe('the s3fs command in a terminal', () => {
     return execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' })
   }
 
-  /** Runs the command in a fresh tmux pane; returns a function that reads the screen. */
+  /**
+   * Runs the command in a fresh tmux pane, under bash, which (unlike dash, often /bin/sh) carries on
+   * after a child that handled Ctrl-C itself, to print its exit status. Returns a screen reader.
+   */
   function inTerminal(args: string[]): () => string {
     session = `s3fs-cli-${process.pid}-${Math.random().toString(36).slice(2, 10)}`
     const env = { ...testEnv(), S3_ENDPOINT: proxy.endpoint, PATH: process.env.PATH ?? '' }
     const command = `${[process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ')}; echo "EXIT:$?"; sleep 60`
-    tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '10', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), command)
+    tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '10', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), 'bash', '-c', command)
     return () => tmux('capture-pane', '-p', '-t', session)
   }
 
