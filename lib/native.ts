@@ -139,17 +139,50 @@ function throwIfErrorBody(body: string, op: string, url: string): void {
   throw new S3FsError(codeForS3Error(s3Code, 500), `${s3Code}: ${xmlText(body, 'Message') ?? ''}`, { op, url, s3Code, httpStatus: 200 })
 }
 
+/**
+ * Engines shared by the filesystems of this environment (this module is loaded once per main
+ * thread or worker) that have the same configuration: each engine owns event-loop threads, a
+ * connection pool and the CRT's state, and a filesystem made per request must not cost a set of
+ * threads. An engine is closed when its last filesystem is closed or collected.
+ */
+const engines = new Map<string, { engine: NativeEngine; users: number }>()
+const collected = new FinalizationRegistry<string>((key) => releaseEngine(key))
+// Operation ids are unique per environment: filesystems sharing an engine share its id space.
+let nextOperationId = 1
+
+function acquireEngine(config: ResolvedConfig): { key: string; engine: NativeEngine } {
+  const key = JSON.stringify(config)
+  let shared = engines.get(key)
+  if (shared === undefined) {
+    const { Engine } = loadNativeBinding()
+    shared = { engine: new Engine(config), users: 0 }
+    engines.set(key, shared)
+  }
+  shared.users++
+  return { key, engine: shared.engine }
+}
+
+function releaseEngine(key: string): void {
+  const shared = engines.get(key)
+  if (shared === undefined || --shared.users > 0) return
+  engines.delete(key)
+  shared.engine.close()
+}
+
 /** The native backend: every call is one native operation; JS only sees its Promise settle. */
 export class NativeBackend implements Backend {
   readonly name = 'native' as const
   readonly #engine: NativeEngine
+  readonly #engineKey: string
   readonly #credentialSources: string
   readonly #partSize: number
-  #nextId = 1
+  /** This filesystem's operations in flight, cancelled by close() (the engine may serve others). */
+  readonly #inFlight = new Set<number>()
+  #closed = false
 
   constructor(config: ResolvedConfig) {
-    const { Engine } = loadNativeBinding()
-    this.#engine = new Engine(config)
+    ;({ key: this.#engineKey, engine: this.#engine } = acquireEngine(config))
+    collected.register(this, this.#engineKey, this)
     this.#credentialSources = config.credentialSources
     this.#partSize = config.partSize
   }
@@ -157,18 +190,21 @@ export class NativeBackend implements Backend {
   async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>): Promise<T> {
     const signal = options?.signal
     if (signal?.aborted) throw abortError(op, url, signal.reason)
-    const id = this.#nextId++
+    if (this.#closed) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
+    const id = nextOperationId++
     const onAbort = (): void => {
       const { code, detail } = abortStatus(signal?.reason)
       this.#engine.cancel(id, code, detail)
     }
     signal?.addEventListener('abort', onAbort, { once: true })
+    this.#inFlight.add(id)
     try {
       return await start(id)
     } catch (failure) {
       if (isFailureStatus(failure)) throw errorFromStatus(failure, op, url, this.#credentialSources)
       throw failure
     } finally {
+      this.#inFlight.delete(id)
       signal?.removeEventListener('abort', onAbort)
     }
   }
@@ -360,6 +396,10 @@ export class NativeBackend implements Backend {
   }
 
   close(): void {
-    this.#engine.close()
+    if (this.#closed) return
+    this.#closed = true
+    for (const id of this.#inFlight) this.#engine.cancel(id, 'ABORT_ERR', 'the file system was closed')
+    collected.unregister(this)
+    releaseEngine(this.#engineKey)
   }
 }

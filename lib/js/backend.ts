@@ -70,6 +70,7 @@ export class JsBackend implements Backend {
   readonly #config: ResolvedConfig
   /** host:port of the endpoint, for errors from a server that does not speak S3. */
   readonly #endpoint: string
+  #closed = false
 
   constructor(config: ResolvedConfig) {
     this.#config = config
@@ -79,6 +80,7 @@ export class JsBackend implements Backend {
 
   async #send<T>(op: string, url: string, command: object, options?: CallOptions): Promise<T> {
     if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
+    if (this.#closed) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
     try {
       const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
       return (await send(command, options?.signal ? { abortSignal: options.signal } : {})) as T
@@ -481,6 +483,7 @@ export class JsBackend implements Backend {
   }
 
   close(): void {
+    this.#closed = true
     this.#client.destroy()
   }
 }
