@@ -98,7 +98,7 @@ const report = [
   '',
   `${OPERATIONS} mixed operations per backend (writeFile 1 to 64 KiB, readFile, stat, ranged read, readdir, read handles, exists), ${IN_FLIGHT} in flight, one in ten aborted after 1-5 ms, against MinIO on loopback, in one process. RSS, descriptors and threads after the first ${WARM_UP} operations (the warm-up) and at the end (after a GC). Written by \`node build/bench/bench/soak.js\` (part of \`npm run bench\`).`,
   '',
-  '| backend | operations | ops/s | aborted | RSS | JS heap in use | fds | threads | other errors | bounded (RSS < +5%, fds within ${FD_SLACK} of the warm-up's, no thread growth) |',
+  `| backend | operations | ops/s | aborted | RSS | JS heap in use | fds | threads | other errors | bounded (RSS < +5%, fds within ${FD_SLACK} of the warm-up's, no thread growth) |`,
   '|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
