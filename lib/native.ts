@@ -43,6 +43,9 @@ interface RawResponse {
   body: Buffer
 }
 
+// After a cleanup request ends on a closed filesystem, how long the engine waits for the next one.
+const CLEANUP_GRACE_MS = 100
+
 // How often a transfer's byte count is read for onBytes.
 const PROGRESS_INTERVAL_MS = 100
 
@@ -178,7 +181,13 @@ export class NativeBackend implements Backend {
   readonly #partSize: number
   /** This filesystem's operations in flight, cancelled by close() (the engine may serve others). */
   readonly #inFlight = new Set<number>()
+  /**
+   * Requests that leave nothing behind on the server (creating and aborting multipart uploads): close()
+   * neither refuses nor cancels them, and lets the engine go only when they have ended.
+   */
+  readonly #cleanups = new Set<Promise<unknown>>()
   #closed = false
+  #released = false
 
   constructor(config: ResolvedConfig) {
     ;({ key: this.#engineKey, engine: this.#engine } = acquireEngine(config))
@@ -187,19 +196,32 @@ export class NativeBackend implements Backend {
     this.#partSize = config.partSize
   }
 
-  async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>): Promise<T> {
+  async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>, cleanup = false): Promise<T> {
     const signal = options?.signal
     if (signal?.aborted) throw abortError(op, url, signal.reason)
-    if (this.#closed) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
+    if (this.#released || (this.#closed && !cleanup)) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
     const id = nextOperationId++
     const onAbort = (): void => {
       const { code, detail } = abortStatus(signal?.reason)
       this.#engine.cancel(id, code, detail)
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    this.#inFlight.add(id)
+    if (!cleanup) this.#inFlight.add(id)
+    const running = start(id)
+    if (cleanup) {
+      const tracked = running.then(
+        () => undefined,
+        () => undefined,
+      )
+      this.#cleanups.add(tracked)
+      void tracked.then(() => {
+        this.#cleanups.delete(tracked)
+        // A moment's grace: a create that ended is followed at once by the abort of its upload.
+        if (this.#closed) setTimeout(() => this.#cleanups.size === 0 && this.#release(), CLEANUP_GRACE_MS).unref()
+      })
+    }
     try {
-      return await start(id)
+      return await running
     } catch (failure) {
       if (isFailureStatus(failure)) throw errorFromStatus(failure, op, url, this.#credentialSources)
       throw failure
@@ -209,8 +231,8 @@ export class NativeBackend implements Backend {
     }
   }
 
-  #request(op: string, path: S3Path, request: RawRequest, options?: CallOptions): Promise<RawResponse> {
-    return this.#call(op, path.url, options, (id) => this.#engine.request(id, request))
+  #request(op: string, path: S3Path, request: RawRequest, options?: CallOptions, cleanup = false): Promise<RawResponse> {
+    return this.#call(op, path.url, options, (id) => this.#engine.request(id, request), cleanup)
   }
 
   stat(path: S3Path, options?: CallOptions): Promise<FileStat> {
@@ -333,6 +355,7 @@ export class NativeBackend implements Backend {
       path,
       { method: 'POST', bucket: path.bucket, key: path.key, query: 'uploads=', headers: attributeHeaders(options?.attributes) },
       options,
+      true,
     )
     const uploadId = xmlText(response.body.toString('utf8'), 'UploadId')
     if (!uploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
@@ -382,7 +405,7 @@ export class NativeBackend implements Backend {
   }
 
   async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {
-    await this.#request('writeFile', path, { method: 'DELETE', bucket: path.bucket, key: path.key, query: canonicalQuery({ uploadId }) })
+    await this.#request('writeFile', path, { method: 'DELETE', bucket: path.bucket, key: path.key, query: canonicalQuery({ uploadId }) }, undefined, true)
   }
 
   async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<MultipartUploadEntry[]> {
@@ -399,6 +422,12 @@ export class NativeBackend implements Backend {
     if (this.#closed) return
     this.#closed = true
     for (const id of this.#inFlight) this.#engine.cancel(id, 'ABORT_ERR', 'the file system was closed')
+    if (this.#cleanups.size === 0) this.#release()
+  }
+
+  #release(): void {
+    if (this.#released) return
+    this.#released = true
     collected.unregister(this)
     releaseEngine(this.#engineKey)
   }

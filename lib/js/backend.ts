@@ -49,6 +49,8 @@ import { errorFromSdk } from './errors.js'
 const READ_ATTEMPTS = 3
 const READ_PARALLELISM = 8
 const UPLOAD_PARALLELISM = 4
+// After a cleanup request ends on a closed filesystem, how long the client waits for the next one.
+const CLEANUP_GRACE_MS = 100
 
 /** An object's attributes as the SDK's PutObject and CreateMultipartUpload take them. */
 function sdkAttributes(attributes: ResolvedAttributes | undefined): { ContentType: string; CacheControl?: string; Metadata?: Record<string, string> } {
@@ -71,6 +73,9 @@ export class JsBackend implements Backend {
   /** host:port of the endpoint, for errors from a server that does not speak S3. */
   readonly #endpoint: string
   #closed = false
+  #destroyed = false
+  /** Cleanup requests in flight: the client is destroyed only when they have ended. */
+  #cleanups = 0
 
   constructor(config: ResolvedConfig) {
     this.#config = config
@@ -78,16 +83,37 @@ export class JsBackend implements Backend {
     this.#client = createS3Client(config)
   }
 
-  async #send<T>(op: string, url: string, command: object, options?: CallOptions): Promise<T> {
+  /** `cleanup`: a request that leaves nothing behind (create or abort an upload), which close() lets finish. */
+  async #send<T>(op: string, url: string, command: object, options?: CallOptions, cleanup = false): Promise<T> {
     if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
-    if (this.#closed) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
+    if (this.#destroyed || (this.#closed && !cleanup)) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
+    const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
+    const running = send(command, options?.signal ? { abortSignal: options.signal } : {})
+    if (cleanup) {
+      this.#cleanups++
+      void running.then(
+        () => this.#cleanupEnded(),
+        () => this.#cleanupEnded(),
+      )
+    }
     try {
-      const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
-      return (await send(command, options?.signal ? { abortSignal: options.signal } : {})) as T
+      return (await running) as T
     } catch (error) {
       if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
       throw errorFromSdk(error, op, url, this.#config.credentialSources, this.#endpoint)
     }
+  }
+
+  #cleanupEnded(): void {
+    this.#cleanups--
+    // A moment's grace: a create that ended is followed at once by the abort of its upload.
+    if (this.#closed) setTimeout(() => this.#cleanups === 0 && this.#destroy(), CLEANUP_GRACE_MS).unref()
+  }
+
+  #destroy(): void {
+    if (this.#destroyed) return
+    this.#destroyed = true
+    this.#client.destroy()
   }
 
   /** HEAD; a failure other than 404 is looked up with a one-byte GET, since HEAD errors carry no S3 code. */
@@ -413,6 +439,7 @@ export class JsBackend implements Backend {
       path.url,
       new CreateMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, ...sdkAttributes(options?.attributes) }),
       options,
+      true,
     )
     if (!created.UploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
     return { uploadId: created.UploadId, attempts: created.$metadata?.attempts ?? 1 }
@@ -469,7 +496,7 @@ export class JsBackend implements Backend {
   }
 
   async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {
-    await this.#send('writeFile', path.url, new AbortMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, UploadId: uploadId }))
+    await this.#send('writeFile', path.url, new AbortMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, UploadId: uploadId }), undefined, true)
   }
 
   async listMultipartUploads(path: S3Path, options?: CallOptions): Promise<MultipartUploadEntry[]> {
@@ -484,6 +511,6 @@ export class JsBackend implements Backend {
 
   close(): void {
     this.#closed = true
-    this.#client.destroy()
+    if (this.#cleanups === 0) this.#destroy()
   }
 }

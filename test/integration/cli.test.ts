@@ -152,9 +152,10 @@ describe('the s3fs command in a terminal', () => {
   let session = ''
 
   beforeAll(async () => {
-    // Each request answered 150 ms late, so that a transfer lasts long enough to watch and interrupt.
+    // Each request answered 400 ms late, so that a transfer lasts long enough to watch and interrupt
+    // (at least three round trips: create, parts, complete).
     proxy = await startFaultProxy(server.port)
-    proxy.setPlan({ kind: 'latency', every: 1, latencyMs: 150 })
+    proxy.setPlan({ kind: 'latency', every: 1, latencyMs: 400 })
   })
   afterAll(async () => {
     await proxy.close()
@@ -211,8 +212,9 @@ describe('the s3fs command in a terminal', () => {
     const key = `${uniquePrefix('cli-interrupt')}/interrupted.bin`
     const screen = inTerminal(['cp', file, url(key)])
     try {
-      // Under way: the multipart upload has begun.
-      await new Promise((resolve) => setTimeout(resolve, 700))
+      // Under way: the bar shows bytes moving, and the upload has not completed.
+      const during = await waitFor(screen, (text) => /upload .*\d+% \|/.test(text), 'the progress bar')
+      expect(during).not.toContain('copied')
       tmux('send-keys', '-t', session, 'C-c')
       const after = await waitFor(screen, (text) => text.includes('EXIT:'), 'the end of the command')
       expect(after).toContain('s3fs: interrupted')
