@@ -164,7 +164,7 @@ export class S3FileSystem {
       return
     }
     const stream = writeStream(new WriteHandle(this.#backend, path, this.#config, attributes), options.signal ? { signal: options.signal } : {})
-    await pipeline(Readable.from(data as Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>), stream)
+    await pipeline(Readable.from(byteChunks(data as Iterable<unknown> | AsyncIterable<unknown>)), stream)
   }
 
   /** Appends without re-uploading what is there when it is 5 MiB or more (server-side copy). */
@@ -358,6 +358,14 @@ function bytesOf(data: unknown): Uint8Array | undefined {
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
   if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) return new Uint8Array(data)
   return undefined
+}
+
+/** An iterable's chunks, each checked: anything but a string or an ArrayBufferView ends the write with a TypeError. */
+async function* byteChunks(data: Iterable<unknown> | AsyncIterable<unknown>): AsyncGenerator<string | ArrayBufferView> {
+  for await (const chunk of data) {
+    if (typeof chunk !== 'string' && !ArrayBuffer.isView(chunk)) throw invalidArgType('data', 'an iterable of strings, Buffers, TypedArrays or DataViews', chunk)
+    yield chunk
+  }
 }
 
 function isIterable(data: unknown): data is Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string> {

@@ -57,6 +57,11 @@ describe('writeFile then readFile is byte-exact', () => {
       expect((await fs.readFile(key)).equals(bytes), name).toBe(true)
     }
     await expect(fs.writeFile(url(`${prefix}/forms/number`), 42 as never)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+    // An iterable of something else: a rejected call, not an exception thrown inside a stream (found by the fuzz test).
+    for (const bad of [[1, 2], (function* () { yield 'ok'; yield {} })()]) {
+      await expect(fs.writeFile(url(`${prefix}/forms/bad-iterable`), bad as never)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+    }
+    expect(await fs.exists(url(`${prefix}/forms/bad-iterable`))).toBe(false)
   })
 
   test('a Readable larger than a part is streamed through a multipart upload', async () => {
