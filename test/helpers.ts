@@ -12,13 +12,13 @@ export const server = inject('s3')
 /** The conformance suite runs every behavioral test once per backend (vitest.config.ts projects). */
 export const backendUnderTest = (process.env.S3FS_TEST_BACKEND ?? 'native') as 'native' | 'js'
 
-/** The environment a test runs the library in: the test server, nothing from the machine. */
-export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
+/** The environment a test runs the library in: a test server (by default the shared one), nothing from the machine. */
+export function testEnv(extra: Record<string, string> = {}, target: Pick<typeof server, 'endpoint' | 'accessKeyId' | 'secretAccessKey'> = server): Record<string, string> {
   return {
     S3FS_BACKEND: backendUnderTest,
-    S3_ENDPOINT: server.endpoint,
-    AWS_ACCESS_KEY_ID: server.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+    S3_ENDPOINT: target.endpoint,
+    AWS_ACCESS_KEY_ID: target.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: target.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
     HOME: '/nonexistent',
     ...extra,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 
 import { S3FileSystem, S3FsError } from '../../lib/index.js'
 import { referenceClient, startMinio, type MinioServer } from '../../lib/cli/local-minio.js'
-import { backendUnderTest, randomData, uniquePrefix } from '../helpers.js'
+import { backendUnderTest, randomData, testEnv, uniquePrefix } from '../helpers.js'
 
 // A server of its own: these tests kill it mid-transfer and start it again on the same data.
 const BUCKET = 'restart'
@@ -31,14 +31,7 @@ afterAll(async () => {
 
 function filesystem(): S3FileSystem {
   return new S3FileSystem({
-    env: {
-      S3FS_BACKEND: backendUnderTest,
-      S3_ENDPOINT: server.endpoint,
-      AWS_ACCESS_KEY_ID: server.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      HOME: '/nonexistent',
-    },
+    env: testEnv({}, server),
     partSize: 5 * MiB,
     requestTimeoutMs: 2000,
     connectTimeoutMs: 1000,
@@ -55,6 +48,18 @@ async function uploadsOf(key: string): Promise<string[]> {
   } finally {
     client.destroy()
   }
+}
+
+/** After a write through the outage: the object is whole (it succeeded) or absent, and no upload is left. */
+async function expectWholeOrAbsent(succeeded: boolean, key: string, data: Buffer): Promise<void> {
+  const check = filesystem()
+  try {
+    if (succeeded) expect((await check.readFile(url(key))).equals(data)).toBe(true)
+    else expect(await check.exists(url(key))).toBe(false)
+  } finally {
+    check.close()
+  }
+  expect(await uploadsOf(key)).toEqual([])
 }
 
 /** Runs `operation`, kills the server once it is under way, starts it again a second later. */
@@ -89,11 +94,7 @@ test('writeFile of 40 MiB: the object is whole or absent, and no upload is left'
   const key = `${uniquePrefix('restart-write')}/out.bin`
   const data = randomData(SIZE)
   const outcome = await throughRestart('writeFile 40 MiB', (fs) => fs.writeFile(url(key), data))
-  const check = filesystem()
-  if (outcome.ok) expect((await check.readFile(url(key))).equals(data)).toBe(true)
-  else expect(await check.exists(url(key))).toBe(false)
-  check.close()
-  expect(await uploadsOf(key)).toEqual([])
+  await expectWholeOrAbsent(outcome.ok, key, data)
 })
 
 test('a write stream of 40 MiB: whole or absent, and no upload is left', async () => {
@@ -109,11 +110,7 @@ test('a write stream of 40 MiB: whole or absent, and no upload is left', async (
       throw error
     }
   })
-  const check = filesystem()
-  if (outcome.ok) expect((await check.readFile(url(key))).equals(data)).toBe(true)
-  else expect(await check.exists(url(key))).toBe(false)
-  check.close()
-  expect(await uploadsOf(key)).toEqual([])
+  await expectWholeOrAbsent(outcome.ok, key, data)
 })
 
 test('upload of a 40 MiB file: whole or absent, and no upload is left', async () => {
@@ -122,12 +119,8 @@ test('upload of a 40 MiB file: whole or absent, and no upload is left', async ()
   const local = path.join(dir, 'in.bin')
   writeFileSync(local, randomData(SIZE))
   const outcome = await throughRestart('upload 40 MiB file', (fs) => fs.upload(local, url(key)))
-  const check = filesystem()
-  if (outcome.ok) expect((await check.readFile(url(key))).equals(readFileSync(local))).toBe(true)
-  else expect(await check.exists(url(key))).toBe(false)
-  check.close()
+  await expectWholeOrAbsent(outcome.ok, key, readFileSync(local))
   rmSync(dir, { recursive: true, force: true })
-  expect(await uploadsOf(key)).toEqual([])
 })
 
 test('readFile of 40 MiB: the bytes are intact, or a clean error', async () => {
