@@ -135,10 +135,19 @@ function flag(value: string | undefined): boolean | undefined {
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase())
 }
 
-function integer(value: number | string | undefined, name: string, min: number): number | undefined {
+/** The widest values the native engine's fields (and, for times, Node's timers) hold. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+const MAX_COUNT = 2 ** 32 - 1
+const MAX_THREADS = 2 ** 16 - 1
+const MAX_PART_SIZE = 5 * 1024 ** 3
+
+function integer(value: number | string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined || value === '') return undefined
   const n = typeof value === 'number' ? value : Number(value)
-  if (!Number.isSafeInteger(n) || n < min) throw invalid(`${name} must be an integer of at least ${min}, got ${value}`)
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`
+    throw invalid(`${name} must be an integer ${range}, got ${value}`)
+  }
   return n
 }
 
@@ -181,7 +190,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
   const home = env.HOME ?? os.homedir()
 
   const useHttps = options.useHttps ?? endpoint?.https ?? flag(env.S3_USE_HTTPS) ?? true
-  const partSize = integer(options.partSize ?? env.S3FS_PART_SIZE, 'partSize', MIN_PART_SIZE) ?? 8 * 1024 * 1024
+  const partSize = integer(options.partSize ?? env.S3FS_PART_SIZE, 'partSize', MIN_PART_SIZE, MAX_PART_SIZE) ?? 8 * 1024 * 1024
 
   let credentials = options.credentials
   if (credentials === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
@@ -204,16 +213,16 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     useHttps,
     verifySsl: options.verifySsl ?? flag(env.S3_VERIFY_SSL) ?? true,
     caFile: readableCaFile(useHttps, options.caFile, env),
-    connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1) ?? 3000,
-    requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1) ?? 0,
-    operationTimeoutMs: integer(options.operationTimeoutMs ?? env.S3FS_OPERATION_TIMEOUT_MSEC, 'S3FS_OPERATION_TIMEOUT_MSEC', 1) ?? 0,
+    connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 3000,
+    requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,
+    operationTimeoutMs: integer(options.operationTimeoutMs ?? env.S3FS_OPERATION_TIMEOUT_MSEC, 'S3FS_OPERATION_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,
     partSize,
-    maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1) ?? 16,
-    partsInFlight: integer(options.partsInFlight ?? env.S3FS_PARTS_IN_FLIGHT, 'partsInFlight', 1) ?? 8,
-    poolConnections: integer(options.poolConnections ?? env.S3FS_POOL_CONNECTIONS, 'poolConnections', 1) ?? 64,
-    eventLoopThreads: integer(options.ioThreads ?? env.S3FS_IO_THREADS, 'ioThreads', 1) ?? os.availableParallelism(),
+    maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1, MAX_COUNT) ?? 16,
+    partsInFlight: integer(options.partsInFlight ?? env.S3FS_PARTS_IN_FLIGHT, 'partsInFlight', 1, MAX_COUNT) ?? 8,
+    poolConnections: integer(options.poolConnections ?? env.S3FS_POOL_CONNECTIONS, 'poolConnections', 1, MAX_COUNT) ?? 64,
+    eventLoopThreads: integer(options.ioThreads ?? env.S3FS_IO_THREADS, 'ioThreads', 1, MAX_THREADS) ?? os.availableParallelism(),
     throughputTargetGbps: 10,
-    maxRetries: integer(options.maxRetries ?? env.S3FS_MAX_RETRIES, 'maxRetries', 1) ?? 5,
+    maxRetries: integer(options.maxRetries ?? env.S3FS_MAX_RETRIES, 'maxRetries', 1, MAX_COUNT) ?? 5,
     unsignedRequests: options.unsigned ?? flag(env.AWS_NO_SIGN_REQUEST) ?? false,
     profile,
     credentialsFile,
@@ -226,7 +235,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     writeConcurrency: integer(options.writeConcurrency, 'writeConcurrency', 1) ?? 4,
     multipartCopyThreshold:
       integer(options.multipartCopyThreshold ?? env.S3FS_MULTIPART_COPY_THRESHOLD, 'multipartCopyThreshold', 0) ?? 5 * 1024 * 1024 * 1024,
-    copyPartSize: integer(options.copyPartSize, 'copyPartSize', MIN_PART_SIZE) ?? 64 * 1024 * 1024,
+    copyPartSize: integer(options.copyPartSize, 'copyPartSize', MIN_PART_SIZE, MAX_PART_SIZE) ?? 64 * 1024 * 1024,
     copyConcurrency: integer(options.copyConcurrency, 'copyConcurrency', 1) ?? 16,
     credentialSources:
       `the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, ` +

@@ -1,7 +1,5 @@
 #include "ops/xml.h"
 
-#include <cstdlib>
-
 namespace s3fs {
 
 namespace {
@@ -33,6 +31,26 @@ bool FindElement(std::string_view doc, std::string_view tag, size_t& pos, std::s
     pos = end + close.size();
     return true;
   }
+}
+
+// "#233" or "#xE9": true with the code point when it is a whole number naming a Unicode scalar
+// value. Anything else (no digits, trailing junk, a surrogate, past U+10FFFF) is kept as written,
+// like an unknown entity, rather than turned into bytes that are not UTF-8.
+bool CharacterReference(std::string_view entity, unsigned long& cp) {
+  if (entity.size() < 2 || entity[0] != '#') return false;
+  bool hex = entity[1] == 'x' || entity[1] == 'X';
+  std::string_view digits = entity.substr(hex ? 2 : 1);
+  if (digits.empty() || digits.size() > 8) return false;
+  cp = 0;
+  for (char c : digits) {
+    int value;
+    if (c >= '0' && c <= '9') value = c - '0';
+    else if (hex && c >= 'a' && c <= 'f') value = c - 'a' + 10;
+    else if (hex && c >= 'A' && c <= 'F') value = c - 'A' + 10;
+    else return false;
+    cp = cp * (hex ? 16 : 10) + value;
+  }
+  return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
 }
 
 void AppendUtf8(std::string& out, unsigned long cp) {
@@ -88,12 +106,8 @@ std::string XmlDecode(std::string_view text) {
     else if (entity == "gt") out += '>';
     else if (entity == "quot") out += '"';
     else if (entity == "apos") out += '\'';
-    else if (!entity.empty() && entity[0] == '#') {
-      std::string digits(entity.substr(1));
-      bool hex = !digits.empty() && (digits[0] == 'x' || digits[0] == 'X');
-      unsigned long cp = std::strtoul(digits.c_str() + (hex ? 1 : 0), nullptr, hex ? 16 : 10);
-      AppendUtf8(out, cp);
-    } else {
+    else if (unsigned long cp; CharacterReference(entity, cp)) AppendUtf8(out, cp);
+    else {
       out += text.substr(i, semi - i + 1);
     }
     i = semi;

@@ -30,15 +30,23 @@ int Flag(const char* name) {
   return value == "0" || value == "false" || value == "no" || value == "off" ? 0 : 1;
 }
 
-bool Integer(const char* name, uint64_t min, uint64_t& out, engine::Status& error) {
+// The bounds are the widest values the fields (and lib/config.ts, which refuses the same) hold.
+constexpr uint64_t kMaxTimeoutMs = (1ull << 31) - 1;
+constexpr uint64_t kMaxCount = (1ull << 32) - 1;
+constexpr uint64_t kMaxThreads = (1ull << 16) - 1;
+constexpr uint64_t kMaxPartSize = 5ull << 30;
+constexpr uint64_t kUnbounded = (1ull << 53) - 1;
+
+bool Integer(const char* name, uint64_t min, uint64_t max, uint64_t& out, engine::Status& error) {
   std::string value = Env(name);
   if (value.empty()) return true;
   char* end = nullptr;
   errno = 0;
   unsigned long long n = std::strtoull(value.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0' || !std::isdigit(static_cast<unsigned char>(value[0])) || n < min) {
-    error = engine::Status::Error("EINVAL", std::string(name) + " must be an integer of at least " +
-                                                std::to_string(min) + ", got " + value);
+  if (errno != 0 || *end != '\0' || !std::isdigit(static_cast<unsigned char>(value[0])) || n < min || n > max) {
+    std::string range = max == kUnbounded ? "of at least " + std::to_string(min)
+                                          : "from " + std::to_string(min) + " to " + std::to_string(max);
+    error = engine::Status::Error("EINVAL", std::string(name) + " must be an integer " + range + ", got " + value);
     return false;
   }
   out = n;
@@ -78,6 +86,10 @@ bool ParseEndpoint(const std::string& text, engine::Config& config, int& https, 
     rest = rest.substr(0, colon);
   }
   if (bracketed && rest.size() > 2 && rest.back() == ']') rest = rest.substr(1, rest.size() - 2);
+  if (rest.empty()) {
+    error = engine::Status::Error("EINVAL", "S3_ENDPOINT names no host: " + text);
+    return false;
+  }
   config.endpoint_host = rest;
   return true;
 }
@@ -92,7 +104,7 @@ int LogLevel(engine::Status& error) {
   }
   char* end = nullptr;
   long n = std::strtol(value.c_str(), &end, 10);
-  if (*end == '\0' && n >= 0) return std::min<int>(static_cast<int>(n), kHighest);
+  if (*end == '\0' && n >= 0) return n > kHighest ? kHighest : static_cast<int>(n);
   error = engine::Status::Error("EINVAL", "AWS_LOG_LEVEL must be off, fatal, error, warn, info, debug or trace, got " + value);
   return 0;
 }
@@ -127,31 +139,31 @@ engine::Config ConfigFromEnvironment(engine::Status& error) {
 
   uint64_t n = 0;
   n = config.connect_timeout_ms;
-  if (!Integer("S3_CONNECT_TIMEOUT_MSEC", 1, n, error)) return config;
+  if (!Integer("S3_CONNECT_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return config;
   config.connect_timeout_ms = static_cast<uint32_t>(n);
   n = 0;
-  if (!Integer("S3_REQUEST_TIMEOUT_MSEC", 1, n, error)) return config;
+  if (!Integer("S3_REQUEST_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return config;
   config.request_timeout_ms = static_cast<uint32_t>(n);
   n = config.part_size;
-  if (!Integer("S3FS_PART_SIZE", 5 * 1024 * 1024, n, error)) return config;
+  if (!Integer("S3FS_PART_SIZE", 5 * 1024 * 1024, kMaxPartSize, n, error)) return config;
   config.part_size = n;
   n = 16;
-  if (!Integer("S3FS_MAX_CONNECTIONS", 1, n, error)) return config;
+  if (!Integer("S3FS_MAX_CONNECTIONS", 1, kMaxCount, n, error)) return config;
   config.max_connections = static_cast<uint32_t>(n);
   n = config.parts_in_flight;
-  if (!Integer("S3FS_PARTS_IN_FLIGHT", 1, n, error)) return config;
+  if (!Integer("S3FS_PARTS_IN_FLIGHT", 1, kMaxCount, n, error)) return config;
   config.parts_in_flight = static_cast<uint32_t>(n);
   n = config.read_ahead_bytes;
-  if (!Integer("S3FS_READ_AHEAD", 0, n, error)) return config;
+  if (!Integer("S3FS_READ_AHEAD", 0, kUnbounded, n, error)) return config;
   config.read_ahead_bytes = n;
   n = config.pool_connections;
-  if (!Integer("S3FS_POOL_CONNECTIONS", 1, n, error)) return config;
+  if (!Integer("S3FS_POOL_CONNECTIONS", 1, kMaxCount, n, error)) return config;
   config.pool_connections = n;
   n = std::max(1u, std::thread::hardware_concurrency());
-  if (!Integer("S3FS_IO_THREADS", 1, n, error)) return config;
+  if (!Integer("S3FS_IO_THREADS", 1, kMaxThreads, n, error)) return config;
   config.event_loop_threads = static_cast<uint16_t>(n);
   n = 5;
-  if (!Integer("S3FS_MAX_RETRIES", 1, n, error)) return config;
+  if (!Integer("S3FS_MAX_RETRIES", 1, kMaxCount, n, error)) return config;
   config.max_retries = static_cast<uint32_t>(n);
 
   config.unsigned_requests = Flag("AWS_NO_SIGN_REQUEST") == 1;

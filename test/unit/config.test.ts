@@ -78,9 +78,27 @@ describe('resolveConfig reads the environment as TensorFlow does', () => {
 
   test('invalid values are EINVAL', () => {
     expect(() => resolveConfig({ env: { S3_CONNECT_TIMEOUT_MSEC: 'soon' } })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
-    expect(() => resolveConfig({ partSize: 1024, env: {} })).toThrow(/at least 5242880/)
+    expect(() => resolveConfig({ partSize: 1024, env: {} })).toThrow(/from 5242880 to 5368709120/)
     expect(() => resolveConfig({ env: { S3_ENDPOINT: 'ftp://h' } })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
     expect(() => resolveConfig({ env: { AWS_LOG_LEVEL: 'loud' } })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+  })
+
+  // Values the native engine's fields or Node's timers cannot hold used to wrap: 65536 I/O threads
+  // became 0 (found by the environment_config fuzzer in the plugin's copy of these rules).
+  test('numbers wider than what holds them are EINVAL, not wrapped', () => {
+    const tooWide = {
+      S3FS_IO_THREADS: '65536',
+      S3_CONNECT_TIMEOUT_MSEC: String(2 ** 31),
+      S3_REQUEST_TIMEOUT_MSEC: String(2 ** 32),
+      S3FS_OPERATION_TIMEOUT_MSEC: String(2 ** 31),
+      S3FS_MAX_CONNECTIONS: String(2 ** 32),
+      S3FS_MAX_RETRIES: String(2 ** 32),
+      S3FS_PART_SIZE: String(5 * 1024 ** 3 + 1),
+    }
+    for (const [name, value] of Object.entries(tooWide)) {
+      expect(() => resolveConfig({ env: { [name]: value } }), name).toThrow(expect.objectContaining({ code: 'EINVAL', message: expect.stringContaining(`got ${value}`) }))
+    }
+    expect(resolveConfig({ env: { S3FS_IO_THREADS: '65535', S3_CONNECT_TIMEOUT_MSEC: String(2 ** 31 - 1) } })).toMatchObject({ eventLoopThreads: 65535, connectTimeoutMs: 2 ** 31 - 1 })
   })
 
   test('AWS_LOG_LEVEL by name or number, capped at info', () => {

@@ -1,0 +1,84 @@
+// The TensorFlow plugin's configuration, read from the environment as TensorFlow users set it.
+// The input is split at NUL bytes into the variables' values (empty: unset). A configuration that
+// is accepted is usable (numbers in range, not wrapped into the field), one that is refused says
+// which variable, and the secret key and the session token never change a message.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "fuzz_check.h"
+#include "tf_plugin/environment_config.h"
+
+namespace {
+
+const char* const kVariables[] = {
+    "S3_ENDPOINT", "S3_USE_HTTPS", "S3_VERIFY_SSL", "AWS_REGION", "S3_CONNECT_TIMEOUT_MSEC",
+    "S3_REQUEST_TIMEOUT_MSEC", "S3FS_PART_SIZE", "S3FS_MAX_CONNECTIONS", "S3FS_PARTS_IN_FLIGHT",
+    "S3FS_READ_AHEAD", "S3FS_POOL_CONNECTIONS", "S3FS_IO_THREADS", "S3FS_MAX_RETRIES", "AWS_LOG_LEVEL",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_NO_SIGN_REQUEST",
+};
+constexpr size_t kEndpoint = 0;
+constexpr size_t kKeyId = 14;
+constexpr size_t kSecret = 15;
+constexpr size_t kToken = 16;
+
+void SetEnvironment(const std::vector<std::string>& values) {
+  for (size_t i = 0; i < values.size(); i++) {
+    if (values[i].empty()) unsetenv(kVariables[i]);
+    else setenv(kVariables[i], values[i].c_str(), 1);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // The fuzzer's own environment must not leak in; HOME only names the profile files.
+  for (const char* name : kVariables) unsetenv(name);
+  unsetenv("S3_REGION");
+  unsetenv("S3_CA_FILE");
+  unsetenv("AWS_CA_BUNDLE");
+  setenv("HOME", "/nonexistent", 1);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::vector<std::string> values(std::size(kVariables));
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  size_t start = 0;
+  for (size_t i = 0; i < values.size() && start <= input.size(); i++) {
+    size_t end = input.find('\0', start);
+    if (end == std::string::npos) end = input.size();
+    values[i] = input.substr(start, end - start);
+    start = end + 1;
+  }
+  SetEnvironment(values);
+  s3fs::engine::Status error;
+  s3fs::engine::Config config = s3fs::tensorflow_plugin::ConfigFromEnvironment(error);
+
+  // Secrets leave no trace: other secrets of the same presence give the same outcome, word for word.
+  std::vector<std::string> other_secrets = values;
+  for (size_t secret : {kSecret, kToken}) {
+    if (!other_secrets[secret].empty()) other_secrets[secret] += "!";
+  }
+  SetEnvironment(other_secrets);
+  s3fs::engine::Status other_error;
+  s3fs::tensorflow_plugin::ConfigFromEnvironment(other_error);
+  FUZZ_CHECK(other_error.code == error.code && other_error.message == error.message);
+
+  if (!error.ok()) {
+    FUZZ_CHECK(error.code == "EINVAL" || error.code == "ENOENT" || error.code == "EACCES");
+    bool names_a_variable = false;
+    for (const char* name : kVariables) names_a_variable = names_a_variable || error.message.find(name) != std::string::npos;
+    FUZZ_CHECK(names_a_variable);
+    return 0;
+  }
+  FUZZ_CHECK(config.connect_timeout_ms >= 1);
+  FUZZ_CHECK(config.part_size >= 5 * 1024 * 1024);
+  FUZZ_CHECK(config.max_connections >= 1 && config.parts_in_flight >= 1 && config.pool_connections >= 1);
+  FUZZ_CHECK(config.event_loop_threads >= 1 && config.max_retries >= 1);
+  FUZZ_CHECK(config.log_level >= 0 && config.log_level <= 4);
+  if (!values[kEndpoint].empty()) FUZZ_CHECK(!config.endpoint_host.empty());
+  FUZZ_CHECK(config.static_credentials.has_value() == (!values[kKeyId].empty() && !values[kSecret].empty()));
+  return 0;
+}
