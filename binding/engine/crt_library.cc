@@ -3,7 +3,6 @@
 #include "engine/redacting_logger.h"
 
 #include <aws/common/logging.h>
-#include <aws/common/thread.h>
 #include <aws/s3/s3.h>
 #include <openssl/core.h>
 #include <openssl/provider.h>
@@ -14,9 +13,6 @@ namespace s3fs::engine {
 
 namespace {
 
-std::mutex g_mutex;
-int g_users = 0;
-bool g_legacy_provider_registered = false;
 RedactingLogger g_logger;
 
 // s2n, as Debian builds it, loads OpenSSL's "legacy" provider at init. The addon links its own
@@ -39,24 +35,14 @@ aws_log_level ClampLogLevel(int level) {
 
 }  // namespace
 
-void AcquireCrtLibrary(int log_level) {
-  std::lock_guard<std::mutex> lock(g_mutex);
-  if (g_users++ > 0) return;
-  if (!g_legacy_provider_registered) {
+void InitCrtLibrary(int log_level) {
+  static std::once_flag once;
+  std::call_once(once, [log_level] {
     OSSL_PROVIDER_add_builtin(nullptr, "legacy", EmptyLegacyProviderInit);
-    g_legacy_provider_registered = true;
-  }
-  aws_allocator* allocator = aws_default_allocator();
-  aws_s3_library_init(allocator);
-  if (log_level > 0) g_logger.Install(allocator, ClampLogLevel(log_level));
-}
-
-void ReleaseCrtLibrary() {
-  std::lock_guard<std::mutex> lock(g_mutex);
-  if (--g_users > 0) return;
-  aws_thread_join_all_managed();
-  g_logger.Uninstall();
-  aws_s3_library_clean_up();
+    aws_allocator* allocator = aws_default_allocator();
+    aws_s3_library_init(allocator);
+    if (log_level > 0) g_logger.Install(allocator, ClampLogLevel(log_level));
+  });
 }
 
 }  // namespace s3fs::engine

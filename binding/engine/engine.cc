@@ -18,6 +18,7 @@
 #include "engine/credentials.h"
 #include "engine/crt_library.h"
 #include "engine/host_resolver.h"
+#include "engine/tls_context_cache.h"
 #include "engine/large_buffers.h"
 #include "engine/latch.h"
 
@@ -33,7 +34,7 @@ Engine::Engine(Config config, FinishedCallback on_finished)
       on_finished_(std::move(on_finished)),
       allocator_(PartBufferAllocator()),
       latches_(std::make_unique<ShutdownLatches>()) {
-  AcquireCrtLibrary(config_.log_level);
+  InitCrtLibrary(config_.log_level);
 }
 
 std::unique_ptr<Engine> Engine::Create(Config config, FinishedCallback on_finished, Status& error) {
@@ -63,21 +64,9 @@ Status Engine::Init() {
   credentials_ = NewCredentialsProvider(allocator_, config_, bootstrap_);
 
   if (config_.use_https) {
-    aws_tls_ctx_options tls_ctx_options;
-    aws_tls_ctx_options_init_default_client(&tls_ctx_options, allocator_);
-    aws_tls_ctx_options_set_verify_peer(&tls_ctx_options, config_.verify_ssl);
-    if (!config_.ca_file.empty() &&
-        aws_tls_ctx_options_override_default_trust_store_from_path(&tls_ctx_options, nullptr,
-                                                                   config_.ca_file.c_str()) != AWS_OP_SUCCESS) {
-      aws_tls_ctx_options_clean_up(&tls_ctx_options);
-      Status s = StatusFromCrtError(aws_last_error());
-      s.code = "EINVAL";
-      s.message = "cannot use the CA file " + config_.ca_file + ": " + s.message;
-      return s;
-    }
-    tls_ctx_ = aws_tls_client_ctx_new(allocator_, &tls_ctx_options);
-    aws_tls_ctx_options_clean_up(&tls_ctx_options);
-    if (tls_ctx_ == nullptr) return StatusFromCrtError(aws_last_error());
+    Status status;
+    tls_ctx_ = AcquireClientTlsContext(config_.verify_ssl, config_.ca_file, status);
+    if (tls_ctx_ == nullptr) return status;
     tls_options_ = std::make_unique<aws_tls_connection_options>();
     aws_tls_connection_options_init_from_ctx(tls_options_.get(), tls_ctx_);
   }
@@ -222,7 +211,6 @@ Engine::~Engine() {
     aws_event_loop_group_release(event_loop_group_);
     latches_->event_loop_group.Wait();
   }
-  ReleaseCrtLibrary();
 }
 
 }  // namespace s3fs::engine

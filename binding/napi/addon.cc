@@ -1,6 +1,5 @@
 #include "napi/addon.h"
 
-#include "engine/crt_library.h"
 #include "napi/engine_wrap.h"
 #include "napi/tensorflow_registration.h"
 
@@ -10,17 +9,6 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   DefineAddon(exports, {InstanceValue("Engine", EngineWrap::DefineClass(env), napi_enumerable),
                         InstanceValue("registerTensorFlowPlugin", Napi::Function::New(env, RegisterTensorFlowPlugin),
                                       napi_enumerable)});
-}
-
-Addon::~Addon() {
-  if (keeps_crt_library_) engine::ReleaseCrtLibrary();
-}
-
-void Addon::KeepCrtLibrary(Napi::Env env, int log_level) {
-  Addon* addon = env.GetInstanceData<Addon>();
-  if (addon == nullptr || addon->keeps_crt_library_) return;
-  engine::AcquireCrtLibrary(log_level);
-  addon->keeps_crt_library_ = true;
 }
 
 }  // namespace s3fs::napi

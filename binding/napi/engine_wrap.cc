@@ -14,7 +14,6 @@
 #include "fs/stat_operation.h"
 #include "fs/write_file_operation.h"
 #include "engine/large_buffers.h"
-#include "napi/addon.h"
 #include "napi/config_from_js.h"
 
 namespace s3fs::napi {
@@ -104,7 +103,6 @@ EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw TypeError(env, "Engine expects a configuration object");
   engine::Config config = ConfigFromJs(info[0].As<Napi::Object>());
-  Addon::KeepCrtLibrary(env, config.log_level);
 
   completions_ = Completions::New(env, "s3fs-native completions", 0, 1, this);
   completions_.Unref(env);
