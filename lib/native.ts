@@ -103,7 +103,8 @@ export function loadNativeBinding(): NativeBinding {
   try {
     const require = createRequire(import.meta.url)
     const load = require('node-gyp-build') as NodeGypBuild
-    binding = load(packageRoot)
+    // S3FS_NATIVE_ADDON: an addon built elsewhere, such as the sanitizer build of npm run test:asan.
+    binding = (process.env.S3FS_NATIVE_ADDON ? require(path.resolve(process.env.S3FS_NATIVE_ADDON)) : load(packageRoot)) as NativeBinding
     return binding
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause)
@@ -125,7 +126,8 @@ const TENSORFLOW_PLUGIN = 's3fs_tensorflow_plugin.so'
 export function tensorflowPluginPath(): string {
   loadNativeBinding()
   const load = createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild
-  const plugin = path.join(path.dirname(load.path(packageRoot)), TENSORFLOW_PLUGIN)
+  const addon = process.env.S3FS_NATIVE_ADDON ? path.resolve(process.env.S3FS_NATIVE_ADDON) : load.path(packageRoot)
+  const plugin = path.join(path.dirname(addon), TENSORFLOW_PLUGIN)
   if (!existsSync(plugin)) {
     throw new S3FsError('ENOENT', `the TensorFlow plugin was not built beside the native addon (${plugin}); rebuild with S3FS_TF_INCLUDE_DIR set to TensorFlow's C headers`, {
       op: 'tensorflowPluginPath',

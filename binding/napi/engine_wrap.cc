@@ -157,12 +157,10 @@ void EngineWrap::Shutdown(bool env_alive) {
   } else {
     engine::Engine::DestroyWhenIdle(std::move(engine_));
   }
-  for (auto& [operation, pending] : pending_) {
-    if (env_alive) {
-      pending->deferred.Reject(StatusToJs(Env(), operation->status()));
-    } else {
-      pending->AbandonReferences();
-    }
+  // An ending environment can no longer settle a Promise (that runs JS), but its references are
+  // still deleted here: cleanup hooks run before Node-API tears the environment down.
+  if (env_alive) {
+    for (auto& [operation, pending] : pending_) pending->deferred.Reject(StatusToJs(Env(), operation->status()));
   }
   pending_.clear();
   by_id_.clear();

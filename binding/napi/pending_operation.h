@@ -19,11 +19,6 @@ struct PendingOperation {
   PendingOperation(uint64_t id, std::shared_ptr<Operation> operation, Napi::Env env)
       : id(id), operation(std::move(operation)), deferred(Napi::Promise::Deferred::New(env)) {}
 
-  // After the environment is gone, its references are gone with it and must not be deleted.
-  void AbandonReferences() {
-    for (auto& reference : keep_alive) reference.SuppressDestruct();
-  }
-
   uint64_t id;
   std::shared_ptr<Operation> operation;
   Napi::Promise::Deferred deferred;
