@@ -5,9 +5,12 @@
 #include <aws/common/encoding.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
+#include <vector>
 
 #include "fs/request_operation.h"
+#include "ops/object_metadata.h"
 #include "ops/uri_encode.h"
 #include "ops/xml.h"
 
@@ -184,7 +187,55 @@ engine::Status DeleteKeys(BlockingEngine& engine, const std::string& bucket, con
   return first_error;
 }
 
+namespace {
+
+// A CreateMultipartUpload retried after its answer was lost still created an upload that nobody
+// would complete or abort. The uploads of this key that the server initiated just before ours, one
+// per lost try, are those: they are aborted (lib/multipart.ts does the same for the Node backends).
+void AbortLostCreations(BlockingEngine& engine, const ObjectPath& path, const std::string& ours, int lost_tries,
+                        double elapsed_ms) {
+  // S3 dates an upload's Initiated to the second: a lost creation can look up to this much older.
+  constexpr double kInitiatedResolutionMs = 1000;
+  S3Request request;
+  request.method = "GET";
+  request.bucket = path.bucket;
+  request.query = "prefix=" + UriEncodeQueryValue(path.key) + "&uploads=";
+  S3Response response;
+  if (!engine.Request(std::move(request), &response).ok()) return;
+  struct Listed {
+    std::string upload_id;
+    double initiated_ms;
+  };
+  std::vector<Listed> others;
+  double our_initiated_ms = -1;
+  XmlForEach(response.body, "Upload", [&](std::string_view upload) {
+    if (XmlFirstText(upload, "Key") != path.key) return;
+    Listed listed{XmlFirstText(upload, "UploadId"), ParseIsoDateMs(XmlFirstText(upload, "Initiated"))};
+    if (listed.upload_id == ours) our_initiated_ms = listed.initiated_ms;
+    else others.push_back(std::move(listed));
+  });
+  if (our_initiated_ms < 0) return;
+  const double earliest = our_initiated_ms - elapsed_ms - kInitiatedResolutionMs;
+  others.erase(std::remove_if(others.begin(), others.end(),
+                              [&](const Listed& other) {
+                                return other.initiated_ms > our_initiated_ms || other.initiated_ms < earliest;
+                              }),
+               others.end());
+  std::sort(others.begin(), others.end(), [](const Listed& a, const Listed& b) { return a.initiated_ms > b.initiated_ms; });
+  for (size_t i = 0; i < others.size() && i < static_cast<size_t>(lost_tries); i++) {
+    S3Request abort;
+    abort.method = "DELETE";
+    abort.bucket = path.bucket;
+    abort.key = path.key;
+    abort.query = "uploadId=" + UriEncodeQueryValue(others[i].upload_id);
+    engine.Request(std::move(abort));
+  }
+}
+
+}  // namespace
+
 engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath& path, MultipartUpload& upload) {
+  const auto started = std::chrono::steady_clock::now();
   S3Request request;
   request.method = "POST";
   request.bucket = path.bucket;
@@ -196,6 +247,10 @@ engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath&
   if (!status.ok()) return status;
   std::string upload_id = XmlFirstText(response.body, "UploadId");
   if (upload_id.empty()) return engine::Status::Error("EPROTO", "CreateMultipartUpload answered without an UploadId");
+  if (response.attempts > 1) {
+    const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    AbortLostCreations(engine, path, upload_id, response.attempts - 1, elapsed_ms);
+  }
   upload.engine_ = &engine;
   upload.path_ = path;
   upload.upload_id_ = std::move(upload_id);

@@ -194,6 +194,20 @@ def tensorboard_view(logdir):
     return runs
 
 
+def multipart_writes(base):
+    """Three 12 MiB files written through GFile (multipart uploads), each read back."""
+    chunk = np.random.default_rng(11).integers(0, 256, 1 << 20, dtype=np.uint8).tobytes()
+    matches = []
+    for i in range(3):
+        path = f"{base}/multipart-{i}.bin"
+        with gfile.GFile(path, "wb") as f:
+            for _ in range(12):
+                f.write(chunk)
+        with gfile.GFile(path, "rb") as f:
+            matches.append(f.read() == chunk * 12)
+    return {"matches": matches}
+
+
 def main():
     plugin, mode, base = sys.argv[1], sys.argv[2], sys.argv[3].rstrip("/")
     tf.experimental.register_filesystem_plugin(plugin)
@@ -201,6 +215,8 @@ def main():
         result = scenario(base, sys.argv[4])
     elif mode == "tensorboard":
         result = tensorboard_view(base)
+    elif mode == "multipart":
+        result = multipart_writes(base)
     else:
         result = {
             "tfrecords": tfrecords(base),
