@@ -4,17 +4,21 @@
 
 #include <sys/mman.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace s3fs::engine {
 
 namespace {
 
-constexpr size_t kHugePage = 2 * 1024 * 1024;
+// Blocks are sized in 2 MiB steps so that the reuse cache finds matching sizes.
+constexpr size_t kBlockStep = 2 * 1024 * 1024;
 constexpr size_t kLargeThreshold = 1024 * 1024;
 constexpr size_t kCacheBytes = 128 * 1024 * 1024;
 // Every block starts with its size, so that release knows how it was obtained.
@@ -22,8 +26,8 @@ constexpr size_t kHeader = 64;
 
 size_t RoundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
-void* MapHuge(size_t size, bool populate = false) {
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0), -1, 0);
+void* Map(size_t size) {
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return nullptr;
   return p;
 }
@@ -66,9 +70,9 @@ void* Acquire(aws_allocator*, size_t size) {
     block = static_cast<uint8_t*>(std::malloc(total));
     if (block == nullptr) return nullptr;
   } else {
-    const size_t mapped = RoundUp(total, kHugePage);
+    const size_t mapped = RoundUp(total, kBlockStep);
     block = static_cast<uint8_t*>(Cache().Take(mapped));
-    if (block == nullptr) block = static_cast<uint8_t*>(MapHuge(mapped));
+    if (block == nullptr) block = static_cast<uint8_t*>(Map(mapped));
     if (block == nullptr) return nullptr;
   }
   std::memcpy(block, &total, sizeof(total));
@@ -81,7 +85,7 @@ void Release(aws_allocator*, void* ptr) {
   size_t total;
   std::memcpy(&total, block, sizeof(total));
   if (total < kLargeThreshold) return std::free(block);
-  const size_t mapped = RoundUp(total, kHugePage);
+  const size_t mapped = RoundUp(total, kBlockStep);
   if (!Cache().Keep(block, mapped)) munmap(block, mapped);
 }
 
@@ -103,17 +107,65 @@ void* ZeroedAcquire(aws_allocator* allocator, size_t count, size_t size) {
 
 aws_allocator g_part_buffer_allocator = {&Acquire, &Release, &Reallocate, &ZeroedAcquire, nullptr};
 
+// Unmapping a large block returns its pages to the kernel, one 4 KiB page at a time: 5-16 ms for
+// 64 MiB here, by the machine's load. A thread of its own does that for the blocks whose owner
+// cannot wait (a Buffer's finalizer runs on the JS thread, in the middle of a garbage collection).
+class BackgroundUnmapper {
+ public:
+  void Unmap(void* block, size_t mapped) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending_.emplace_back(block, mapped);
+      if (!started_) {
+        started_ = true;
+        std::thread([this] { Run(); }).detach();
+      }
+    }
+    wake_.notify_one();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      wake_.wait(lock, [this] { return !pending_.empty(); });
+      std::vector<std::pair<void*, size_t>> blocks;
+      blocks.swap(pending_);
+      lock.unlock();
+      for (const auto& [block, mapped] : blocks) munmap(block, mapped);
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<std::pair<void*, size_t>> pending_;
+  bool started_ = false;
+};
+
+BackgroundUnmapper& Unmapper() {
+  // Never destroyed, and its thread never ends: finalizers may run while the process exits.
+  static BackgroundUnmapper* unmapper = new BackgroundUnmapper();
+  return *unmapper;
+}
+
 }  // namespace
 
 uint8_t* AllocateLargeBuffer(size_t size) {
   if (size < kLargeThreshold) return static_cast<uint8_t*>(std::malloc(size));
-  return static_cast<uint8_t*>(MapHuge(RoundUp(size, kHugePage), getenv("S3FS_POPULATE") != nullptr));
+  return static_cast<uint8_t*>(Map(RoundUp(size, kBlockStep)));
 }
 
 void FreeLargeBuffer(uint8_t* data, size_t size) {
   if (data == nullptr) return;
   if (size < kLargeThreshold) return std::free(data);
-  munmap(data, RoundUp(size, kHugePage));
+  munmap(data, RoundUp(size, kBlockStep));
+}
+
+void FreeLargeBufferElsewhere(uint8_t* data, size_t size) {
+  if (data == nullptr) return;
+  if (size < kLargeThreshold) return std::free(data);
+  Unmapper().Unmap(data, RoundUp(size, kBlockStep));
 }
 
 aws_allocator* PartBufferAllocator() { return &g_part_buffer_allocator; }

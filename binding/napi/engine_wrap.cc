@@ -236,11 +236,8 @@ Napi::Value EngineWrap::ReadFile(const Napi::CallbackInfo& info) {
     const size_t size = static_cast<size_t>(read->size());
     uint8_t* data = read->ReleaseData();
     if (data == nullptr) return Napi::Buffer<uint8_t>::New(env, 0);
-    // V8 must count this memory, or it would not collect old buffers soon enough.
-    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(size));
-    return Napi::Buffer<uint8_t>::New(env, data, size, [size](Napi::Env finalize_env, uint8_t* bytes) {
-      engine::FreeLargeBuffer(bytes, size);
-      Napi::MemoryManagement::AdjustExternalMemory(finalize_env, -static_cast<int64_t>(size));
+    return Napi::Buffer<uint8_t>::New(env, data, size, [size](Napi::Env, uint8_t* bytes) {
+      engine::FreeLargeBufferElsewhere(bytes, size);
     });
   });
 }
