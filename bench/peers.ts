@@ -1,0 +1,164 @@
+// npm run bench -- --peers: the native backend against the clients a user would pick instead, on one
+// MinIO and on nginx (which isolates client cost from server cost), side by side in one run. Every
+// measurement runs in a fresh process; clients alternate within each run; BENCH_PEER_RUNS runs
+// (default 3), medians. Writes bench/results-peers.{md,json}.
+import { execFile, execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+import { S3FileSystem } from 's3fs-native'
+import type { Measurement } from './measure.js'
+import { type PeerJob, type PeerRow, peerRows, peerSizes, MiB } from './peer-rows.js'
+import { startMinio, startNginx } from './servers.js'
+
+const run = promisify(execFile)
+const here = path.dirname(fileURLToPath(import.meta.url))
+const repo = here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..') : path.resolve(here, '..')
+const runs = Number(process.env.BENCH_PEER_RUNS ?? 3)
+const only = new RegExp(process.env.BENCH_ONLY ?? '.')
+const BUCKET = 'peers'
+const PEERS = ['pyarrow', 's3torchconnector', 'boto3'] as const
+type Client = 'native' | (typeof PEERS)[number] | 'curl'
+type Server = 'MinIO' | 'nginx'
+const SKIPPED = 's5cmd: not measured, the Go module proxy reachable here refuses github.com/peak/s5cmd and /v2 (403 for every version)'
+
+interface Sample extends Measurement {
+  client: Client
+  server: Server
+  row: PeerRow['id']
+}
+
+async function parallel(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < count) await task(next++) }))
+}
+
+async function measured(command: string, args: string[]): Promise<Measurement> {
+  const { stdout } = await run(command, args, { maxBuffer: 1 << 20 })
+  const result = JSON.parse(stdout.trim().split('\n').pop()!) as Partial<Measurement>
+  return { loopDelayP99Ms: 0, ...result } as Measurement
+}
+
+/** curl, the wire reference: one process, keep-alive across its URLs, under /usr/bin/time. */
+async function curl(row: PeerRow['id'], job: PeerJob, work: string): Promise<Measurement | undefined> {
+  const url = `${job.endpoint}/${job.bucket}/large.bin`
+  const sign = `aws-sigv4 = "aws:amz:us-east-1:s3"\nuser = "${job.accessKeyId}:${job.secretAccessKey}"\nheader = "x-amz-content-sha256: UNSIGNED-PAYLOAD"\n`
+  let config: string
+  let amount: number
+  if (row === 'get') {
+    config = `${sign}url = "${url}"\noutput = "/dev/null"\n`
+    amount = job.largeSize
+  } else if (row === 'stat' || row === 'rand1') {
+    const count = row === 'stat' ? job.statCount : job.randomCount.rand1
+    const each = (i: number): string => {
+      const offset = Math.floor(((i * 2654435761) % 1_000_003) / 1_000_003 * (job.largeSize - 4096))
+      return `${sign}url = "${url}"\noutput = "/dev/null"\n${row === 'stat' ? 'head\n' : `range = "${offset}-${offset + 4095}"\n`}`
+    }
+    config = Array.from({ length: count }, (_, i) => each(i)).join('next\n')
+    amount = count
+  } else {
+    return undefined
+  }
+  const file = path.join(work, `curl-${row}.conf`)
+  writeFileSync(file, config)
+  const started = process.hrtime.bigint()
+  const { stderr } = await run('/usr/bin/time', ['-f', 'TIME %U %S %M', 'curl', '-sf', '-K', file], { maxBuffer: 1 << 20 })
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const [, user, system, rssKiB] = stderr.trim().split('\n').pop()!.split(' ')
+  return { seconds, amount, cpuSeconds: Number(user) + Number(system), loopDelayP99Ms: 0, peakRssMiB: Number(rssKiB) / 1024 }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+function report(samples: Sample[], python: string): string {
+  const lines = [
+    '# The native backend against its peers',
+    '',
+    `Written by \`npm run bench -- --peers\` (bench/peers.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${execFileSync(python, ['-c', 'import pyarrow, boto3, importlib.metadata as m; print(f"pyarrow {pyarrow.__version__}, s3torchconnectorclient {m.version(\'s3torchconnectorclient\')}, boto3 {boto3.__version__}")'], { encoding: 'utf8' }).trim()}, ${execFileSync('curl', ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 2).join(' ')}.`,
+    `Median of ${runs} runs, each measurement in a fresh process, clients alternating; the servers share the 2 cores with the client. CPU is the client process's user + system time, per GiB for byte rows and per 1000 operations otherwise; RSS is the client's peak during the work.`,
+    'How each client is called: native `readFile`, `writeFile`, `read` into a Buffer, `stat`, `list` recursive, `download` of the prefix (8 files at once, its default); pyarrow `open_input_file().read()`, `open_output_stream`, `read_at` from 32 threads on one file, `get_file_info`, `FileSelector`, `copy_files`; s3torchconnectorclient `get_object` (ranged for 4 KiB), `put_object`, `head_object`, `list_objects`, 16 threads for the download; boto3 `download_fileobj`/`upload_fileobj` with 10 threads, ranged `get_object` from 32 threads, `head_object`, the `list_objects_v2` paginator, `download_file` from 10 threads; curl one process with keep-alive across its requests.',
+    SKIPPED + '.',
+    '',
+  ]
+  for (const server of ['MinIO', 'nginx'] as const) {
+    lines.push(`## ${server}`, '', '| workload | native | pyarrow | s3torchconnector | boto3 | curl | native / fastest peer |', '|---|---|---|---|---|---|---|')
+    for (const row of peerRows) {
+      if ((server === 'nginx' && !row.nginx) || !samples.some((s) => s.row === row.id)) continue
+      const cell = (client: Client): { text: string; rate?: number } => {
+        const mine = samples.filter((s) => s.row === row.id && s.server === server && s.client === client)
+        if (mine.length === 0) return { text: '—' }
+        const rate = median(mine.map((s) => (row.unit === 'MiB/s' ? s.amount / MiB : s.amount) / s.seconds))
+        const cpu = median(mine.map((s) => s.cpuSeconds / (row.unit === 'MiB/s' ? s.amount / 1024 / MiB : s.amount / 1000)))
+        const rss = median(mine.map((s) => s.peakRssMiB))
+        return { text: `${rate.toFixed(0)} ${row.unit}, ${cpu.toFixed(2)} CPU-s, ${rss.toFixed(0)} MiB`, rate }
+      }
+      const cells = (['native', ...PEERS, 'curl'] as Client[]).map((client) => [client, cell(client)] as const)
+      const native = cells[0]![1].rate
+      const fastestPeer = Math.max(...cells.filter(([client]) => (PEERS as readonly string[]).includes(client)).map(([, c]) => c.rate ?? 0))
+      const ratio = native !== undefined && fastestPeer > 0 ? `${(native / fastestPeer).toFixed(2)}x` : '—'
+      lines.push(`| ${row.name} | ${cells.map(([, c]) => c.text).join(' | ')} | ${ratio} |`)
+    }
+    lines.push('')
+  }
+  return lines.join('\n')
+}
+
+async function main(): Promise<void> {
+  const python = execFileSync('bash', [path.join(repo, 'scripts', 'bench-peers.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const work = mkdtempSync(path.join(os.tmpdir(), 's3fs-peers-'))
+  chmodSync(work, 0o755)
+  const minio = await startMinio([BUCKET])
+  const nginx = await startNginx(work)
+  const samples: Sample[] = []
+  try {
+    console.log('preparing data ...')
+    const admin = new S3FileSystem({ backend: 'native', env: { S3_ENDPOINT: minio.endpoint, AWS_ACCESS_KEY_ID: minio.accessKeyId, AWS_SECRET_ACCESS_KEY: minio.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' } })
+    const large = randomBytes(peerSizes.largeSize)
+    await admin.writeFile(`s3://${BUCKET}/large.bin`, large)
+    mkdirSync(path.join(nginx.root, BUCKET), { recursive: true })
+    writeFileSync(path.join(nginx.root, BUCKET, 'large.bin'), large)
+    await parallel(peerSizes.listCount, 64, (i) => admin.writeFile(`s3://${BUCKET}/list/${i}`, ''))
+    const piece = randomBytes(peerSizes.downloadSize)
+    await parallel(peerSizes.downloadCount, 32, (i) => admin.writeFile(`s3://${BUCKET}/dl/${i}.bin`, piece))
+    await admin.close()
+    for (let r = 1; r <= runs; r++) {
+      for (const row of peerRows.filter((x) => only.test(x.id))) {
+        const servers: Array<[Server, string]> = [['MinIO', minio.endpoint]]
+        if (row.nginx) servers.push(['nginx', nginx.endpoint])
+        for (const [server, endpoint] of servers) {
+          const downloadDir = mkdtempSync(path.join(work, 'dl-'))
+          const job: PeerJob = { endpoint, accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey, bucket: BUCKET, runPrefix: `run-${r}`, downloadDir, ...peerSizes }
+          const order: Client[] = r % 2 ? ['native', ...PEERS, 'curl'] : ['curl', ...[...PEERS].reverse(), 'native']
+          for (const client of order) {
+            let m: Measurement | undefined
+            if (client === 'native') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)])
+            else if (client === 'curl') m = await curl(row.id, job, work)
+            else m = await measured(python, [path.join(repo, 'bench', 'peers.py'), client, row.id, JSON.stringify(job)])
+            if (m === undefined) continue
+            samples.push({ ...m, client, server, row: row.id })
+            console.log(`run ${r} ${row.id} ${server} ${client}: ${((row.unit === 'MiB/s' ? m.amount / MiB : m.amount) / m.seconds).toFixed(0)} ${row.unit}`)
+          }
+          rmSync(downloadDir, { recursive: true, force: true })
+        }
+      }
+    }
+  } finally {
+    await nginx.stop()
+    await minio.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+  const markdown = report(samples, python)
+  writeFileSync(path.join(repo, 'bench', 'results-peers.md'), `${markdown}\n`)
+  writeFileSync(path.join(repo, 'bench', 'results-peers.json'), `${JSON.stringify({ runs, samples }, null, 1)}\n`)
+  console.log(markdown)
+}
+
+await main()
