@@ -1,0 +1,106 @@
+// npm run bench -- --curves: how the native backend scales, against MinIO and against nginx:
+// 4 KiB random reads at 1, 8, 32, 128 and 512 in flight, and readFile throughput against object size
+// from 64 KiB to 4 GiB. Each point runs in a fresh process (bench/peer-native.ts's measure), medians of
+// BENCH_CURVE_RUNS (default 3). Beside each point: the client's CPU, everything else's CPU on the
+// machine in the same interval (the server, mostly), and the client's peak RSS, which tell where a
+// curve flattens: the server, the client's CPU, or neither (connections, latency). Writes
+// bench/results-curves.md.
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+import { S3FileSystem } from 's3fs-native'
+import type { Measurement } from './measure.js'
+import { MiB } from './peer-rows.js'
+import { startMinio, startNginx } from './servers.js'
+
+const run = promisify(execFile)
+const here = path.dirname(fileURLToPath(import.meta.url))
+const repo = here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..') : path.resolve(here, '..')
+const runs = Number(process.env.BENCH_CURVE_RUNS ?? 3)
+const BUCKET = 'curves'
+const IN_FLIGHT = [1, 8, 32, 128, 512]
+const SIZES = [64 * 1024, MiB, 16 * MiB, 256 * MiB, 1024 * MiB, 4096 * MiB].filter((size) => size <= Number(process.env.BENCH_CURVE_MAX_MIB ?? 4096) * MiB)
+const READS_PER_POINT = Number(process.env.BENCH_CURVE_READS ?? 4000)
+
+interface Point extends Measurement {
+  othersCpuSeconds: number
+}
+
+async function point(args: string[]): Promise<Point> {
+  const { stdout } = await run(process.execPath, [path.join(here, 'curve-point.js'), ...args], { maxBuffer: 1 << 20 })
+  const m = JSON.parse(stdout.trim().split('\n').pop()!) as Measurement & { machineCpuSeconds: number }
+  return { ...m, othersCpuSeconds: Math.max(0, m.machineCpuSeconds - m.cpuSeconds) }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+function sizeName(size: number): string {
+  return size >= 1024 * MiB ? `${size / 1024 / MiB} GiB` : size >= MiB ? `${size / MiB} MiB` : `${size / 1024} KiB`
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 's3fs-curves-'))
+  chmodSync(work, 0o755)
+  const minio = await startMinio([BUCKET])
+  const nginx = await startNginx(work)
+  const lines: string[] = []
+  try {
+    const admin = new S3FileSystem({ backend: 'native', env: { S3_ENDPOINT: minio.endpoint, AWS_ACCESS_KEY_ID: minio.accessKeyId, AWS_SECRET_ACCESS_KEY: minio.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' } })
+    mkdirSync(path.join(nginx.root, BUCKET), { recursive: true })
+    const chunk = randomBytes(64 * MiB)
+    for (const size of SIZES) {
+      const data = size <= chunk.length ? chunk.subarray(0, size) : Buffer.concat(Array.from({ length: size / chunk.length }, () => chunk))
+      await admin.writeFile(`s3://${BUCKET}/${size}.bin`, data)
+      writeFileSync(path.join(nginx.root, BUCKET, `${size}.bin`), data)
+    }
+    await admin.close()
+    const largest = Math.max(...SIZES)
+    const servers: Array<[string, string]> = [['MinIO', minio.endpoint], ['nginx', nginx.endpoint]]
+    const common = (endpoint: string): string[] => [endpoint, minio.accessKeyId, minio.secretAccessKey, BUCKET]
+
+    lines.push('## 4 KiB random reads against requests in flight', '', `${READS_PER_POINT} reads of 4 KiB at random offsets of the ${sizeName(largest)} object (\`fs.read\` into Buffers of the caller's), default configuration (\`S3FS_POOL_CONNECTIONS\` 64, \`S3FS_MAX_IN_FLIGHT\` 256).`, '')
+    lines.push('| server | in flight | ops/s | client CPU-s per 1000 | others CPU-s per 1000 | machine busy (of 2 cores) | client peak RSS |', '|---|---|---|---|---|---|---|')
+    for (const [server, endpoint] of servers) {
+      for (const inFlight of IN_FLIGHT) {
+        const points: Point[] = []
+        for (let r = 0; r < runs; r++) points.push(await point(['reads', ...common(endpoint), String(largest), String(READS_PER_POINT), String(inFlight)]))
+        const seconds = median(points.map((p) => p.seconds))
+        const client = median(points.map((p) => p.cpuSeconds))
+        const others = median(points.map((p) => p.othersCpuSeconds))
+        lines.push(`| ${server} | ${inFlight} | ${(READS_PER_POINT / seconds).toFixed(0)} | ${(client / READS_PER_POINT * 1000).toFixed(2)} | ${(others / READS_PER_POINT * 1000).toFixed(2)} | ${(((client + others) / seconds / 2) * 100).toFixed(0)}% | ${median(points.map((p) => p.peakRssMiB)).toFixed(0)} MiB |`)
+        console.log(lines.at(-1))
+      }
+    }
+    lines.push('', '## readFile throughput against object size', '', '`readFile` of the whole object, one after another until at least 128 MiB have been read (each result is new memory of the object\'s size), default part size (8 MiB) and parts in flight (8).', '')
+    lines.push('| server | object | MiB/s | client CPU-s per GiB | others CPU-s per GiB | machine busy (of 2 cores) | client peak RSS |', '|---|---|---|---|---|---|---|')
+    for (const [server, endpoint] of servers) {
+      for (const size of SIZES) {
+        const points: Point[] = []
+        for (let r = 0; r < runs; r++) points.push(await point(['get', ...common(endpoint), String(size)]))
+        const seconds = median(points.map((p) => p.seconds))
+        const gib = median(points.map((p) => p.amount)) / 1024 / MiB
+        const client = median(points.map((p) => p.cpuSeconds))
+        const others = median(points.map((p) => p.othersCpuSeconds))
+        lines.push(`| ${server} | ${sizeName(size)} | ${((gib * 1024) / seconds).toFixed(0)} | ${(client / gib).toFixed(2)} | ${(others / gib).toFixed(2)} | ${(((client + others) / seconds / 2) * 100).toFixed(0)}% | ${median(points.map((p) => p.peakRssMiB)).toFixed(0)} MiB |`)
+        console.log(lines.at(-1))
+      }
+    }
+  } finally {
+    await nginx.stop()
+    await minio.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+  const header = ['# Scaling curves of the native backend', '', `Written by \`npm run bench -- --curves\` (bench/curves.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; median of ${runs} runs per point, each in a fresh process. "Others" is every other process's CPU in the same interval, the server's mostly.`, '']
+  writeFileSync(path.join(repo, 'bench', 'results-curves.md'), `${[...header, ...lines].join('\n')}\n`)
+}
+
+await main()
