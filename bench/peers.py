@@ -61,6 +61,7 @@ def pyarrow_workload():
         return lambda: len(s3.get_file_info(pafs.FileSelector(f"{bucket}/list", recursive=True)))
     if workload == "download":
         target = os.path.join(job["downloadDir"], "pyarrow")
+        os.makedirs(target, exist_ok=True)
 
         def download():
             pafs.copy_files(f"{bucket}/dl", target, source_filesystem=s3, destination_filesystem=pafs.LocalFileSystem())

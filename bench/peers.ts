@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   const minio = await startMinio([BUCKET])
   const nginx = await startNginx(work)
   const samples: Sample[] = []
+  const failures: string[] = []
   try {
     console.log('preparing data ...')
     const admin = new S3FileSystem({ backend: 'native', env: { S3_ENDPOINT: minio.endpoint, AWS_ACCESS_KEY_ID: minio.accessKeyId, AWS_SECRET_ACCESS_KEY: minio.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' } })
@@ -139,9 +140,17 @@ async function main(): Promise<void> {
           const order: Client[] = r % 2 ? ['native', ...PEERS, 'curl'] : ['curl', ...[...PEERS].reverse(), 'native']
           for (const client of order) {
             let m: Measurement | undefined
-            if (client === 'native') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)])
-            else if (client === 'curl') m = await curl(row.id, job, work)
-            else m = await measured(python, [path.join(repo, 'bench', 'peers.py'), client, row.id, JSON.stringify(job)])
+            try {
+              if (client === 'native') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)])
+              else if (client === 'curl') m = await curl(row.id, job, work)
+              else m = await measured(python, [path.join(repo, 'bench', 'peers.py'), client, row.id, JSON.stringify(job)])
+            } catch (error) {
+              // A client that fails is reported as failed, and the others still run.
+              const reason = (error as { stderr?: string }).stderr?.trim().split('\n').pop() ?? String(error)
+              failures.push(`run ${r}, ${row.name}, ${server}, ${client}: ${reason}`)
+              console.log(`run ${r} ${row.id} ${server} ${client}: FAILED ${reason}`)
+              continue
+            }
             if (m === undefined) continue
             samples.push({ ...m, client, server, row: row.id })
             console.log(`run ${r} ${row.id} ${server} ${client}: ${((row.unit === 'MiB/s' ? m.amount / MiB : m.amount) / m.seconds).toFixed(0)} ${row.unit}`)
@@ -155,7 +164,7 @@ async function main(): Promise<void> {
     await minio.stop()
     rmSync(work, { recursive: true, force: true })
   }
-  const markdown = report(samples, python)
+  const markdown = report(samples, python) + (failures.length ? `\n## Failed measurements\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : '')
   writeFileSync(path.join(repo, 'bench', 'results-peers.md'), `${markdown}\n`)
   writeFileSync(path.join(repo, 'bench', 'results-peers.json'), `${JSON.stringify({ runs, samples }, null, 1)}\n`)
   console.log(markdown)
