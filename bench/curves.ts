@@ -7,7 +7,7 @@
 // bench/results-curves.md.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,9 +58,12 @@ async function main(): Promise<void> {
     mkdirSync(path.join(nginx.root, BUCKET), { recursive: true })
     const chunk = randomBytes(64 * MiB)
     for (const size of SIZES) {
-      const data = size <= chunk.length ? chunk.subarray(0, size) : Buffer.concat(Array.from({ length: size / chunk.length }, () => chunk))
-      await admin.writeFile(`s3://${BUCKET}/${size}.bin`, data)
-      writeFileSync(path.join(nginx.root, BUCKET, `${size}.bin`), data)
+      // Written in chunks (one write takes at most 2 GiB), served by nginx as is, uploaded to MinIO.
+      const file = path.join(nginx.root, BUCKET, `${size}.bin`)
+      const fd = openSync(file, 'w')
+      for (let written = 0; written < size; written += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, size - written))
+      closeSync(fd)
+      await admin.upload(file, `s3://${BUCKET}/${size}.bin`)
     }
     await admin.close()
     const largest = Math.max(...SIZES)
