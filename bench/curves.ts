@@ -16,11 +16,11 @@ import { promisify } from 'node:util'
 import { S3FileSystem } from 's3fs-native'
 import type { Measurement } from './measure.js'
 import { MiB } from './peer-rows.js'
+import { benchDir } from './paths.js'
 import { startMinio, startNginx } from './servers.js'
 
 const run = promisify(execFile)
 const here = path.dirname(fileURLToPath(import.meta.url))
-const repo = here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..') : path.resolve(here, '..')
 const runs = Number(process.env.BENCH_CURVE_RUNS ?? 3)
 const BUCKET = 'curves'
 const IN_FLIGHT = [1, 8, 32, 128, 512]
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true })
   }
   const header = ['# Scaling curves of the native backend', '', `Written by \`npm run bench -- --curves\` (bench/curves.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; median of ${runs} runs per point, each in a fresh process. "Others" is every other process's CPU in the same interval, the server's mostly.`, '']
-  writeFileSync(path.join(repo, 'bench', 'results-curves.md'), `${[...header, ...lines].join('\n')}\n`)
+  writeFileSync(path.join(benchDir, 'results-curves.md'), `${[...header, ...lines].join('\n')}\n`)
 }
 
 await main()

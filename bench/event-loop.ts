@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 
 import { S3FileSystem } from 's3fs-native'
+import { benchDir } from './paths.js'
 import { startMinio } from './servers.js'
 
 const BUCKET = 'loop'
@@ -96,5 +96,4 @@ const report = [
   ...rows,
   '',
 ].join('\n')
-const here = path.dirname(fileURLToPath(import.meta.url))
-writeFileSync(path.join(here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..', 'bench') : here, 'results-event-loop.md'), report)
+writeFileSync(path.join(benchDir, 'results-event-loop.md'), report)

@@ -13,11 +13,11 @@ import { promisify } from 'node:util'
 import { S3FileSystem } from 's3fs-native'
 import type { Measurement } from './measure.js'
 import { type PeerJob, type PeerRow, peerRows, peerSizes, MiB } from './peer-rows.js'
+import { benchDir, repoRoot } from './paths.js'
 import { startMinio, startNginx } from './servers.js'
 
 const run = promisify(execFile)
 const here = path.dirname(fileURLToPath(import.meta.url))
-const repo = here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..') : path.resolve(here, '..')
 const runs = Number(process.env.BENCH_PEER_RUNS ?? 3)
 const only = new RegExp(process.env.BENCH_ONLY ?? '.')
 const BUCKET = 'peers'
@@ -112,7 +112,7 @@ function report(samples: Sample[], python: string): string {
 }
 
 async function main(): Promise<void> {
-  const python = execFileSync('bash', [path.join(repo, 'scripts', 'bench-peers.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const python = execFileSync('bash', [path.join(repoRoot, 'scripts', 'bench-peers.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
   const work = mkdtempSync(path.join(os.tmpdir(), 's3fs-peers-'))
   chmodSync(work, 0o755)
   const minio = await startMinio([BUCKET])
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
             try {
               if (client === 'native') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)])
               else if (client === 'curl') m = await curl(row.id, job, work)
-              else m = await measured(python, [path.join(repo, 'bench', 'peers.py'), client, row.id, JSON.stringify(job)])
+              else m = await measured(python, [path.join(benchDir, 'peers.py'), client, row.id, JSON.stringify(job)])
             } catch (error) {
               // A client that fails is reported as failed, and the others still run.
               const reason = (error as { stderr?: string }).stderr?.trim().split('\n').pop() ?? String(error)
@@ -165,8 +165,8 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true })
   }
   const markdown = report(samples, python) + (failures.length ? `\n## Failed measurements\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : '')
-  writeFileSync(path.join(repo, 'bench', 'results-peers.md'), `${markdown}\n`)
-  writeFileSync(path.join(repo, 'bench', 'results-peers.json'), `${JSON.stringify({ runs, samples }, null, 1)}\n`)
+  writeFileSync(path.join(benchDir, 'results-peers.md'), `${markdown}\n`)
+  writeFileSync(path.join(benchDir, 'results-peers.json'), `${JSON.stringify({ runs, samples }, null, 1)}\n`)
   console.log(markdown)
 }
 

@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 
 import { S3FileSystem } from 's3fs-native'
 import type { Measurement } from './measure.js'
+import { benchDir } from './paths.js'
 import { writeReport, type Row } from './report.js'
 import { startMinio, startNginx } from './servers.js'
 import { BUCKET, MiB, sizes, workloads } from './workloads.js'
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     return { workload, client, server, unit: workloads.find((w) => w.name === workload)!.unit, measurements }
   })
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim()}`
-  await writeReport(rows, { machine, runs, date: new Date().toISOString() }, here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..', 'bench') : here)
+  await writeReport(rows, { machine, runs, date: new Date().toISOString() }, benchDir)
 }
 
 await main()

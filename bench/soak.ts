@@ -4,9 +4,9 @@
 // bench/results-soak.md.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 import { S3FileSystem } from 's3fs-native'
+import { benchDir } from './paths.js'
 import { startMinio } from './servers.js'
 
 const OPERATIONS = Number(process.env.S3FS_SOAK_OPERATIONS ?? 100_000)
@@ -103,6 +103,5 @@ const report = [
   ...rows,
   '',
 ].join('\n')
-const here = path.dirname(fileURLToPath(import.meta.url))
-writeFileSync(path.join(here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..', 'bench') : here, 'results-soak.md'), report)
+writeFileSync(path.join(benchDir, 'results-soak.md'), report)
 if (!ok) process.exitCode = 1

@@ -7,17 +7,15 @@ import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 import { S3FileSystem, tensorflowPluginPath } from 's3fs-native'
+import { benchDir, repoRoot } from './paths.js'
 import { frameTFRecord } from 's3fs-native/tfrecord'
 import { startMinio } from '../lib/cli/local-minio.js'
 import { startTcpProxy } from '../test/server/tcp-proxy.js'
 
 const run = promisify(execFile)
-const here = path.dirname(fileURLToPath(import.meta.url))
-const repo = here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '..', '..', '..') : path.resolve(here, '..')
 const runs = Number(process.env.BENCH_RUNS ?? 3)
 const only = new RegExp(process.env.BENCH_ONLY ?? '.')
 const BUCKET = 'bench-tf'
@@ -75,7 +73,7 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const python = execFileSync('bash', [path.join(repo, 'scripts', 'tf-python.sh'), '2.9.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const python = execFileSync('bash', [path.join(repoRoot, 'scripts', 'tf-python.sh'), '2.9.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
   const plugin = tensorflowPluginPath()
   const minio = await startMinio([BUCKET])
   const proxy = await startTcpProxy(minio.port)
@@ -90,7 +88,7 @@ async function main(): Promise<void> {
         for (const client of clients) {
           const endpoint = workload.countUpload ? proxy.endpoint : minio.endpoint
           const before = proxy.bytesFromClients
-          const { stdout } = await run(python, [path.join(repo, 'bench', 'tf_bench.py'), client, workload.id, `s3://${BUCKET}/data`, plugin], {
+          const { stdout } = await run(python, [path.join(benchDir, 'tf_bench.py'), client, workload.id, `s3://${BUCKET}/data`, plugin], {
             env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, S3_ENDPOINT: endpoint, AWS_REGION: 'us-east-1', S3_USE_HTTPS: '0', S3_VERIFY_SSL: '0', TF_CPP_MIN_LOG_LEVEL: '2' },
             maxBuffer: 1 << 20,
           })
@@ -138,7 +136,7 @@ async function main(): Promise<void> {
       `| ${row.workload} | ${row.client} | ${row.throughput.toFixed(row.unit === 'MiB/s' ? 0 : 1)} ${row.unit} | ${row.cpu.toFixed(2)} ${row.cpuUnit} | ${row.peakRssMiB.toFixed(0)} | ${row.uploadedMiB === undefined ? '' : row.uploadedMiB.toFixed(1)} | ${ratio.toFixed(2)}x |`,
     )
   }
-  const out = path.join(repo, 'bench')
+  const out = benchDir
   writeFileSync(path.join(out, 'results-tensorflow.json'), `${JSON.stringify(rows, null, 2)}\n`)
   writeFileSync(path.join(out, 'results-tensorflow.md'), `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))
