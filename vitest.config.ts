@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config'
 // The MinIO servers the integration, package and TensorFlow tests talk to.
 const globalSetup = ['test/server/global-setup.ts']
 
+// npm run test:asan: the processes the tests start get their own sanitizer options (scripts/test-asan.sh).
+if (process.env.S3FS_CHILD_ASAN_OPTIONS) process.env.ASAN_OPTIONS = process.env.S3FS_CHILD_ASAN_OPTIONS
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
