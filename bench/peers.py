@@ -34,6 +34,14 @@ def in_threads(count, threads, task):
             pass
 
 
+def random_reads(read_at):
+    """The rand1 or rand32 workload: 4 KiB reads at seeded offsets, read_at(offset) each, 1 or 32 at once."""
+    count = job["randomCount"][workload]
+    spots = offsets(count)
+    threads = 1 if workload == "rand1" else 32
+    return lambda: in_threads(count, threads, lambda i: read_at(spots[i])) or count
+
+
 def pyarrow_workload():
     from pyarrow import fs as pafs
     s3 = pafs.S3FileSystem(access_key=job["accessKeyId"], secret_key=job["secretAccessKey"], region="us-east-1",
@@ -50,11 +58,8 @@ def pyarrow_workload():
             return len(data)
         return put
     if workload in ("rand1", "rand32"):
-        threads = 1 if workload == "rand1" else 32
-        count = job["randomCount"][workload]
-        spots = offsets(count)
         f = s3.open_input_file(large)
-        return lambda: in_threads(count, threads, lambda i: f.read_at(4096, spots[i])) or count
+        return random_reads(lambda offset: f.read_at(4096, offset))
     if workload == "stat":
         return lambda: [s3.get_file_info(large) for _ in range(job["statCount"])] and job["statCount"]
     if workload == "list":
@@ -88,10 +93,7 @@ def s3torch_workload():
             return len(data)
         return put
     if workload in ("rand1", "rand32"):
-        threads = 1 if workload == "rand1" else 32
-        count = job["randomCount"][workload]
-        spots = offsets(count)
-        return lambda: in_threads(count, threads, lambda i: read("large.bin", spots[i], spots[i] + 4096)) or count
+        return random_reads(lambda offset: read("large.bin", offset, offset + 4096))
     if workload == "stat":
         return lambda: [client.head_object(bucket, "large.bin") for _ in range(job["statCount"])] and job["statCount"]
     if workload == "list":
@@ -133,13 +135,7 @@ def boto3_workload():
             return len(data)
         return put
     if workload in ("rand1", "rand32"):
-        threads = 1 if workload == "rand1" else 32
-        count = job["randomCount"][workload]
-        spots = offsets(count)
-
-        def one(i):
-            s3.get_object(Bucket=bucket, Key="large.bin", Range=f"bytes={spots[i]}-{spots[i] + 4095}")["Body"].read()
-        return lambda: in_threads(count, threads, one) or count
+        return random_reads(lambda offset: s3.get_object(Bucket=bucket, Key="large.bin", Range=f"bytes={offset}-{offset + 4095}")["Body"].read())
     if workload == "stat":
         return lambda: [s3.head_object(Bucket=bucket, Key="large.bin") for _ in range(job["statCount"])] and job["statCount"]
     if workload == "list":
