@@ -10,23 +10,90 @@ void ReadFileOperation::Start() { Attempt(); }
 
 void ReadFileOperation::Attempt() {
   ++attempts_;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    data_.reset();
+    size_ = 0;
+    etag_.clear();
+    allocation_failure_ = engine::Status::Ok();
+    next_offset_ = 0;
+    received_ = 0;
+    in_flight_parts_ = 1;
+    failure_ = engine::Status::Ok();
+  }
+  S3Request request;
+  request.bucket = path_.bucket;
+  request.key = path_.key;
+  request.headers.emplace_back("Range", "bytes=0-" + std::to_string(engine_.config().part_size - 1));
+  request.choose_dest = [this](const S3Response& response, size_t& first_part_size) {
+    return AllocateFor(response, first_part_size);
+  };
+  Send(std::move(request), [this](S3Response& response) { OnFirstPart(response); });
+}
+
+// On a CRT thread, while the first part is the only request in flight.
+uint8_t* ReadFileOperation::AllocateFor(const S3Response& response, size_t& first_part_size) {
+  std::lock_guard<std::mutex> lock(parts_mutex_);
+  first_part_size = 0;
+  const std::optional<uint64_t> size = ObjectSizeOf(response);
+  if (!size) {
+    allocation_failure_ = engine::Status::Error("EPROTO", "the answer to a ranged GET gave no object size");
+    return nullptr;
+  }
+  const std::string etag = response.Header("etag");
+  // A retried try may meet another version of the object: its memory is made anew.
+  if (!data_ || *size != size_ || etag != etag_) {
+    data_.reset();
+    size_ = *size;
+    etag_ = etag;
+    data_ = std::unique_ptr<uint8_t, LargeBufferDeleter>(engine::AllocateLargeBuffer(size_), LargeBufferDeleter{size_});
+    if (!data_) {
+      allocation_failure_ = engine::Status::Error("ENOMEM", "cannot allocate " + std::to_string(size_) + " bytes");
+      return nullptr;
+    }
+  }
+  allocation_failure_ = engine::Status::Ok();
+  // A server that ignores Range sends the whole object in this answer.
+  const uint64_t part = response.http_status == 206 ? engine_.config().part_size : size_;
+  first_part_size = static_cast<size_t>(std::min<uint64_t>(part, size_));
+  next_offset_ = first_part_size;
+  return data_.get();
+}
+
+void ReadFileOperation::OnFirstPart(const S3Response& response) {
+  // S3 refuses any range of an empty object.
+  if (response.http_status == 416) return ConfirmEmpty();
+  engine::Status status = StatusOf(response);
+  if (status.code == "ENOENT") return FinishNotAFile();
+  if (!status.ok()) return Finish(std::move(status));
+  size_t parallel;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    if (!allocation_failure_.ok()) return Finish(allocation_failure_);
+    // An answer with no body never chose its memory: it says the size itself.
+    if (!data_) {
+      const std::optional<uint64_t> size = ObjectSizeOf(response);
+      if (size == std::optional<uint64_t>(0)) return Finish(engine::Status::Ok());
+      return Finish(engine::Status::Error("EIO", "the first part of the object came with no body"));
+    }
+    --in_flight_parts_;
+    received_ += std::min<uint64_t>(response.bytes_received, next_offset_);
+    const uint64_t part_size = engine_.config().part_size;
+    const uint64_t parts_left = (size_ - next_offset_ + part_size - 1) / part_size;
+    parallel = static_cast<size_t>(std::min<uint64_t>(parts_left, engine_.config().parts_in_flight));
+  }
+  if (parallel == 0) return Conclude();
+  for (size_t i = 0; i < parallel; ++i) SendNextPart();
+}
+
+void ReadFileOperation::ConfirmEmpty() {
   Head([this](const engine::Status& status, const ObjectMetadata& metadata) {
     if (status.code == "ENOENT") return FinishNotAFile();
     if (!status.ok()) return Finish(status);
-    size_ = metadata.size;
-    if (size_ == 0) return Finish(engine::Status::Ok());
-    data_ = std::unique_ptr<uint8_t, LargeBufferDeleter>(engine::AllocateLargeBuffer(size_), LargeBufferDeleter{size_});
-    if (!data_) return Finish(engine::Status::Error("ENOMEM", "cannot allocate " + std::to_string(size_) + " bytes"));
-    {
-      std::lock_guard<std::mutex> lock(parts_mutex_);
-      etag_ = metadata.etag;
-      next_offset_ = 0;
-      received_ = 0;
-      failure_ = engine::Status::Ok();
-    }
-    const uint64_t parts = (size_ + engine_.config().part_size - 1) / engine_.config().part_size;
-    const uint64_t parallel = std::min<uint64_t>(parts, engine_.config().parts_in_flight);
-    for (uint64_t i = 0; i < parallel; ++i) SendNextPart();
+    if (metadata.size == 0) return Finish(engine::Status::Ok());
+    // Written between the two requests: read what is there now.
+    if (attempts_ < kMaxAttempts) return Attempt();
+    Finish(engine::Status::Error("ESTALE", "the object kept changing while it was read"));
   });
 }
 
@@ -72,10 +139,7 @@ void ReadFileOperation::Conclude() {
     failure = failure_;
     received = received_;
   }
-  if (failure.code == "ESTALE" && attempts_ < kMaxAttempts) {
-    data_.reset();
-    return Attempt();
-  }
+  if (failure.code == "ESTALE" && attempts_ < kMaxAttempts) return Attempt();
   if (failure.code == "ENOENT") return FinishNotAFile();
   if (!failure.ok()) return Finish(std::move(failure));
   if (received != size_) {

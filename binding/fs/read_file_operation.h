@@ -13,11 +13,12 @@ struct LargeBufferDeleter {
   void operator()(uint8_t* p) const { engine::FreeLargeBuffer(p, size); }
 };
 
-// A whole object into one native allocation, which JS receives as an external Buffer. The size and
-// ETag come from a HEAD; then ranged GETs of a part each, several in flight on pooled connections,
-// stream their bodies straight to their offsets (one copy from the socket, none through part
-// buffers), every part pinned to the ETag (If-Match). An object replaced mid-read is read again
-// from the start, so the result is never a mix of two versions.
+// A whole object into one native allocation, which JS receives as an external Buffer. The first
+// part is a ranged GET whose headers give the object's size and ETag: the allocation is made then,
+// before its body arrives, so a small object costs one request. The other parts, several in flight
+// on pooled connections, stream their bodies straight to their offsets (one copy from the socket,
+// none through part buffers), every one pinned to that ETag (If-Match). An object replaced mid-read
+// is read again from the start, so the result is never a mix of two versions.
 class ReadFileOperation : public FsOperation {
  public:
   ReadFileOperation(engine::Engine& engine, ObjectPath path) : FsOperation(engine, std::move(path)) {}
@@ -31,6 +32,9 @@ class ReadFileOperation : public FsOperation {
   static constexpr int kMaxAttempts = 3;
 
   void Attempt();
+  uint8_t* AllocateFor(const S3Response& response, size_t& first_part_size);
+  void OnFirstPart(const S3Response& response);
+  void ConfirmEmpty();
   void SendNextPart();
   void OnPart(const S3Response& response, size_t length);
   void Conclude();
@@ -41,6 +45,8 @@ class ReadFileOperation : public FsOperation {
 
   std::mutex parts_mutex_;
   std::string etag_;
+  // Why the first part's body had nowhere to go, when it had not.
+  engine::Status allocation_failure_;
   uint64_t next_offset_ = 0;
   uint64_t received_ = 0;
   size_t in_flight_parts_ = 0;

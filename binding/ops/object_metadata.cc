@@ -2,6 +2,7 @@
 
 #include <aws/common/date_time.h>
 
+#include <cerrno>
 #include <cstdlib>
 
 namespace s3fs {
@@ -16,7 +17,25 @@ double ParseDateMs(const std::string& text, aws_date_format format) {
   return static_cast<double>(aws_date_time_as_millis(&date));
 }
 
+std::optional<uint64_t> ParseCount(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return value;
+}
+
 }  // namespace
+
+std::optional<uint64_t> ObjectSizeOf(const S3Response& response) {
+  if (response.http_status == 200) return ParseCount(response.Header("content-length"));
+  if (response.http_status != 206) return std::nullopt;
+  // "bytes 0-8388607/1073741824"; a total of "*" (unknown) gives no size.
+  const std::string range = response.Header("content-range");
+  const size_t slash = range.rfind('/');
+  if (range.compare(0, 6, "bytes ") != 0 || slash == std::string::npos) return std::nullopt;
+  return ParseCount(range.substr(slash + 1));
+}
 
 double ParseHttpDateMs(const std::string& text) { return ParseDateMs(text, AWS_DATE_FORMAT_RFC822); }
 double ParseIsoDateMs(const std::string& text) { return ParseDateMs(text, AWS_DATE_FORMAT_ISO_8601); }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "ops/s3_request.h"
@@ -19,6 +20,8 @@ struct ObjectMetadata {
 };
 
 ObjectMetadata MetadataFromHeaders(const S3Response& response);
+// The whole object's size from a GET's answer: a 206's Content-Range total, or a 200's length.
+std::optional<uint64_t> ObjectSizeOf(const S3Response& response);
 double ParseHttpDateMs(const std::string& text);
 double ParseIsoDateMs(const std::string& text);
 

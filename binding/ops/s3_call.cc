@@ -49,6 +49,7 @@ void S3Call::StoreHeader(aws_byte_cursor name, aws_byte_cursor value) {
 }
 
 void S3Call::StoreBody(aws_byte_cursor body, uint64_t at) {
+  if (request_.choose_dest && response_.bytes_received == 0) request_.dest = request_.choose_dest(response_, request_.dest_size);
   if (request_.collect_body) {
     response_.body.append(reinterpret_cast<const char*>(body.ptr), body.len);
   } else if (request_.dest != nullptr) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,8 @@
 namespace s3fs {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct S3Response;
 
 // One S3 request as the filesystem layer describes it; s3_call.cc turns it into a signed CRT
 // meta request for the configured endpoint.
@@ -40,6 +43,10 @@ struct S3Request {
   // XML responses, collected into S3Response::body.
   uint8_t* dest = nullptr;
   size_t dest_size = 0;
+  // Or chosen from the response's headers, when the first body byte of a successful try arrives
+  // (a try the pool retries chooses again): returns the memory and sets its size, or null to drop
+  // the body.
+  std::function<uint8_t*(const S3Response&, size_t& dest_size)> choose_dest;
   bool collect_body = false;
   // Or written at its object offset into this open file (pwrite), never held in memory.
   int dest_fd = -1;

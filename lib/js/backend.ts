@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { open, rename, rm } from 'node:fs/promises'
+import { type FileHandle, open, rename, rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 
 import {
@@ -275,34 +275,42 @@ export class JsBackend implements Backend {
   }
 
   async download(path: S3Path, localPath: string, options?: TransferCallOptions): Promise<{ size: number }> {
-    const head = await this.#headOfFile('download', path, options)
     const temp = `${localPath}.s3fs-${process.pid}-${Math.random().toString(36).slice(2)}`
-    const file = await open(temp, 'w')
-    try {
-      const partSize = this.#config.partSize
-      const limiter = new Limiter(READ_PARALLELISM)
-      const parts: Array<Promise<void>> = []
-      let received = 0
-      for (let start = 0; start < head.size; start += partSize) {
-        const length = Math.min(partSize, head.size - start)
-        parts.push(
-          limiter.run(async () => {
-            const buffer = Buffer.allocUnsafe(length)
-            const n = await this.#getInto('download', path, buffer, 0, length, start, head.etag, options)
-            await file.write(buffer, 0, n, start)
-            options?.onBytes?.((received += n))
-          }),
-        )
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.#headOfFile('download', path, options)
+      const file = await open(temp, 'w')
+      try {
+        await this.#downloadParts(path, head, file, options)
+        await file.close()
+        await rename(temp, localPath)
+        return { size: head.size }
+      } catch (error) {
+        await file.close().catch(() => undefined)
+        await rm(temp, { force: true })
+        // Replaced while it was read: the new version, whole.
+        if (hasCode(error, 'ESTALE') && attempt < READ_ATTEMPTS) continue
+        throw error
       }
-      await Promise.all(parts)
-      await file.close()
-      await rename(temp, localPath)
-      return { size: head.size }
-    } catch (error) {
-      await file.close().catch(() => undefined)
-      await rm(temp, { force: true })
-      throw error
     }
+  }
+
+  async #downloadParts(path: S3Path, head: ObjectHead, file: FileHandle, options?: TransferCallOptions): Promise<void> {
+    const partSize = this.#config.partSize
+    const limiter = new Limiter(READ_PARALLELISM)
+    const parts: Array<Promise<void>> = []
+    let received = 0
+    for (let start = 0; start < head.size; start += partSize) {
+      const length = Math.min(partSize, head.size - start)
+      parts.push(
+        limiter.run(async () => {
+          const buffer = Buffer.allocUnsafe(length)
+          const n = await this.#getInto('download', path, buffer, 0, length, start, head.etag, options)
+          await file.write(buffer, 0, n, start)
+          options?.onBytes?.((received += n))
+        }),
+      )
+    }
+    await Promise.all(parts)
   }
 
   upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {

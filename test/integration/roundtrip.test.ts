@@ -1,9 +1,14 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { Readable } from 'node:stream'
 
-import { GetObjectCommand } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, test } from 'vitest'
 
-import { expectNoMultipartUploads, randomData, reference, testFs, uniquePrefix, url } from '../helpers.js'
+import { S3FileSystem } from '../../lib/index.js'
+import { startFaultProxy } from '../server/fault-proxy.js'
+import { BUCKET, expectNoMultipartUploads, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const PART = 5 * 1024 * 1024
 const fs = testFs({ partSize: PART })
@@ -141,5 +146,52 @@ describe('read into a caller buffer', () => {
 
   test('of a missing object is ENOENT', async () => {
     await expect(fs.read(url(`${prefix}/missing`), Buffer.alloc(10), 0, 10, 0)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
+
+describe('an object replaced between the parts of a read', () => {
+  const client = reference()
+  afterAll(() => client.destroy())
+
+  // The first part pinned to the ETag that comes back is held at the proxy until the object has
+  // been replaced: without the pin, the result would be the old first bytes and the new rest.
+  async function whileReplaced<T>(key: string, second: Buffer, read: (via: S3FileSystem) => Promise<T>): Promise<T> {
+    const proxy = await startFaultProxy(server.port)
+    proxy.setPlan({
+      kind: 'hold',
+      every: Number.MAX_SAFE_INTEGER,
+      matches: (method, target, headers) => method === 'GET' && target.includes(key) && headers['if-match'] !== undefined,
+      hold: async () => {
+        await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: second }))
+      },
+    })
+    const via = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
+    try {
+      return await read(via)
+    } finally {
+      via.close()
+      await proxy.close()
+      expect(proxy.faults).toBe(1)
+    }
+  }
+
+  test('readFile returns the new version whole', async () => {
+    const key = `${prefix}/replaced-read.bin`
+    await fs.writeFile(url(key), randomData(2 * PART + 1234))
+    const second = randomData(2 * PART + 99)
+    const back = await whileReplaced(key, second, (via) => via.readFile(url(key)))
+    expect(back.equals(second)).toBe(true)
+  })
+
+  test('download writes the new version whole and leaves no temporary file', async () => {
+    const key = `${prefix}/replaced-download.bin`
+    await fs.writeFile(url(key), randomData(2 * PART + 1234))
+    const second = randomData(2 * PART + 99)
+    const dir = await mkdtemp(path.join(tmpdir(), 's3fs-replaced-'))
+    const target = path.join(dir, 'object.bin')
+    await whileReplaced(key, second, (via) => via.download(url(key), target))
+    expect((await readFile(target)).equals(second)).toBe(true)
+    expect(await readdir(dir)).toEqual(['object.bin'])
+    await rm(dir, { recursive: true })
   })
 })

@@ -9,18 +9,21 @@ import type net from 'node:net'
  * - `stall`: the server handles it, the client gets nothing until the connection closes, `stallMs` later;
  * - `latency`: the answer arrives `latencyMs` late (not a fault: everything should succeed);
  * - `slow-down` / `internal-error`: S3's 503 SlowDown or 500 InternalError, without forwarding;
- * - `refuse`: a new connection is reset as it opens, before any request.
+ * - `refuse`: a new connection is reset as it opens, before any request;
+ * - `hold`: the request reaches the server only once `hold()` has settled (not a fault: the test
+ *   changes the server's state in between).
  */
-export type FaultKind = 'reset-request' | 'reset-response' | 'cut-body' | 'stall' | 'latency' | 'slow-down' | 'internal-error' | 'refuse'
+export type FaultKind = 'reset-request' | 'reset-response' | 'cut-body' | 'stall' | 'latency' | 'slow-down' | 'internal-error' | 'refuse' | 'hold'
 
 export interface FaultPlan {
   kind: FaultKind
   /** Fault the first request (or connection, for `refuse`) and then one in this many; the others pass untouched. */
   every: number
   /** Only requests this accepts count (default: all). */
-  matches?: (method: string, url: string) => boolean
+  matches?: (method: string, url: string, headers: http.IncomingHttpHeaders) => boolean
   stallMs?: number
   latencyMs?: number
+  hold?: () => Promise<void>
 }
 
 export interface FaultProxy {
@@ -51,8 +54,8 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   // Requests faulted and not yet seen again: the retry of a faulted request always passes, so a
   // call fails only if its client gives up (a counter alone can line a request's retries up with it).
   const awaitingRetry = new Set<string>()
-  const due = (method: string, url: string): boolean => {
-    if (plan === undefined || (plan.matches && !plan.matches(method, url))) return false
+  const due = (method: string, url: string, headers: http.IncomingHttpHeaders = {}): boolean => {
+    if (plan === undefined || (plan.matches && !plan.matches(method, url, headers))) return false
     const request = `${method} ${url}`
     if (awaitingRetry.delete(request)) return false
     // The first request, then one in N: a call of a single request is faulted too.
@@ -64,7 +67,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
 
   const server = http.createServer((request, response) => {
     const current = plan
-    const faulted = current !== undefined && current.kind !== 'refuse' && due(request.method ?? '', request.url ?? '')
+    const faulted = current !== undefined && current.kind !== 'refuse' && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
 
@@ -85,43 +88,51 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     const headers = { ...request.headers }
     delete headers.expect
     delete headers.connection
-    const upstream = http.request(
-      { host: '127.0.0.1', port: targetPort, method: request.method, path: request.url, headers, agent: upstreamAgent },
-      (answer) => {
-        const forward = (): void => {
-          if (kind === 'stall') {
-            answer.resume()
-            setTimeout(() => socket.destroy(), current?.stallMs ?? 10_000).unref()
-            return
-          }
-          if (kind === 'reset-response' || kind === 'cut-body') {
-            // Half the body when there is one to cut; an answer without a body is lost whole (its
-            // headers alone would be a complete answer).
-            let budget = Math.floor(Number(answer.headers['content-length'] ?? 0) / 2)
-            if (budget > 0) {
-              response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
-              response.flushHeaders()
+    const send = (): void => {
+      const upstream = http.request(
+        { host: '127.0.0.1', port: targetPort, method: request.method, path: request.url, headers, agent: upstreamAgent },
+        (answer) => {
+          const forward = (): void => {
+            if (kind === 'stall') {
+              answer.resume()
+              setTimeout(() => socket.destroy(), current?.stallMs ?? 10_000).unref()
+              return
             }
-            answer.on('data', (chunk: Buffer) => {
-              if (budget <= 0) return
-              const piece = chunk.subarray(0, budget)
-              budget -= piece.length
-              response.write(piece)
-            })
-            answer.on('end', () => {
-              setImmediate(() => (kind === 'reset-response' ? socket.resetAndDestroy() : socket.destroy()))
-            })
-            return
+            if (kind === 'reset-response' || kind === 'cut-body') {
+              // Half the body when there is one to cut; an answer without a body is lost whole (its
+              // headers alone would be a complete answer).
+              let budget = Math.floor(Number(answer.headers['content-length'] ?? 0) / 2)
+              if (budget > 0) {
+                response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
+                response.flushHeaders()
+              }
+              answer.on('data', (chunk: Buffer) => {
+                if (budget <= 0) return
+                const piece = chunk.subarray(0, budget)
+                budget -= piece.length
+                response.write(piece)
+              })
+              answer.on('end', () => {
+                setImmediate(() => (kind === 'reset-response' ? socket.resetAndDestroy() : socket.destroy()))
+              })
+              return
+            }
+            response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
+            answer.pipe(response)
           }
-          response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
-          answer.pipe(response)
-        }
-        if (kind === 'latency') setTimeout(forward, current?.latencyMs ?? 200)
-        else forward()
-      },
-    )
-    upstream.on('error', () => socket.destroy())
-    request.pipe(upstream)
+          if (kind === 'latency') setTimeout(forward, current?.latencyMs ?? 200)
+          else forward()
+        },
+      )
+      upstream.on('error', () => socket.destroy())
+      request.pipe(upstream)
+    }
+    if (kind === 'hold' && current?.hold) {
+      request.pause()
+      current.hold().then(send, () => socket.destroy())
+    } else {
+      send()
+    }
   })
   server.keepAliveTimeout = 30_000
   server.on('connection', (socket: net.Socket) => {
