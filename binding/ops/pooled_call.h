@@ -1,6 +1,8 @@
 #pragma once
 
 #include <aws/http/request_response.h>
+#include <aws/io/channel.h>
+#include <aws/io/retry_strategy.h>
 
 #include <memory>
 #include <mutex>
@@ -9,6 +11,7 @@
 #include "ops/s3_message.h"
 
 struct aws_http_connection;
+struct aws_http_connection_manager;
 struct aws_http_stream;
 struct aws_retry_token;
 struct aws_retry_strategy;
@@ -17,9 +20,9 @@ struct aws_signing_result;
 
 namespace s3fs {
 
-// A single request on a kept-alive connection from the engine's pool: sign (SigV4), acquire a
-// connection, stream the response body straight to its destination, retry transient failures
-// with the engine's retry strategy (backoff and retry budget).
+// A single request on a kept-alive connection from the engine's pool: acquire a connection, sign
+// (SigV4) on its event loop, stream the response body straight to its destination, retry transient
+// failures with the engine's retry strategy (backoff and retry budget).
 class PooledCall : public S3Call {
  public:
   PooledCall(engine::Engine& engine, S3Request request, Done done) : S3Call(engine, std::move(request), std::move(done)) {}
@@ -28,13 +31,20 @@ class PooledCall : public S3Call {
  private:
   bool Begin(S3Response& refusal) override;
   void CancelTransport() override;
+  // A fresh response and signed-to-be message for a try; the pool to send it on, or null.
+  aws_http_connection_manager* Prepare();
   void Attempt();
+  void Sign();
+  void SendRequest();
+  void ReleaseConnection();
   void Retry(int error_code, bool throttled);
+  void ScheduleRetry();
   void Finish(int error_code);
   bool cancelled();
 
   static void OnToken(aws_retry_strategy*, int error_code, aws_retry_token* token, void* self);
   static void OnRetryReady(aws_retry_token* token, int error_code, void* self);
+  static void OnSignTask(aws_channel_task* task, void* self, aws_task_status status);
   static void OnSigned(aws_signing_result* result, int error_code, void* self);
   static void OnConnection(aws_http_connection* connection, int error_code, void* self);
   static int OnHeaders(aws_http_stream*, aws_http_header_block block, const aws_http_header* headers, size_t count,
@@ -44,6 +54,9 @@ class PooledCall : public S3Call {
 
   std::unique_ptr<S3Message> message_;
   aws_retry_token* token_ = nullptr;
+  int retry_error_ = 0;
+  aws_retry_error_type retry_type_ = AWS_RETRY_ERROR_TYPE_TRANSIENT;
+  aws_channel_task sign_task_{};
   int attempts_ = 0;
   aws_signable* signable_ = nullptr;
   aws_http_connection* connection_ = nullptr;
