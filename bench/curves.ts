@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 import { S3FileSystem } from 's3fs-native'
-import type { Measurement } from './measure.js'
+import { type Measurement, median } from './measure.js'
 import { MiB } from './peer-rows.js'
 import { benchDir } from './paths.js'
 import { startMinio, startNginx } from './servers.js'
@@ -35,12 +35,6 @@ async function point(args: string[]): Promise<Point> {
   const { stdout } = await run(process.execPath, [path.join(here, 'curve-point.js'), ...args], { maxBuffer: 1 << 20 })
   const m = JSON.parse(stdout.trim().split('\n').pop()!) as Measurement & { machineCpuSeconds: number }
   return { ...m, othersCpuSeconds: Math.max(0, m.machineCpuSeconds - m.cpuSeconds) }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 function sizeName(size: number): string {

@@ -1,7 +1,7 @@
 // npm run bench -- --peers: the native backend against the clients a user would pick instead, on one
 // MinIO and on nginx (which isolates client cost from server cost), side by side in one run. Every
 // measurement runs in a fresh process; clients alternate within each run; BENCH_PEER_RUNS runs
-// (default 3), medians. Writes bench/results-peers.{md,json}.
+// (default 3), medians. Writes bench/results-peers.{md,json,svg}.
 import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 import { S3FileSystem } from 's3fs-native'
-import type { Measurement } from './measure.js'
+import { type Measurement, median } from './measure.js'
+import { type ChartGroup, peerChartSvg } from './peer-chart.js'
 import { type PeerJob, type PeerRow, peerRows, peerSizes, MiB } from './peer-rows.js'
 import { benchDir, repoRoot } from './paths.js'
 import { startMinio, startNginx } from './servers.js'
@@ -22,7 +23,8 @@ const runs = Number(process.env.BENCH_PEER_RUNS ?? 3)
 const only = new RegExp(process.env.BENCH_ONLY ?? '.')
 const BUCKET = 'peers'
 const PEERS = ['pyarrow', 's3torchconnector', 'boto3'] as const
-type Client = 'native' | (typeof PEERS)[number] | 'curl'
+type Client = 'native' | (typeof PEERS)[number] | 'curl' | 'curl-memory'
+const CLIENTS: Client[] = ['native', ...PEERS, 'curl', 'curl-memory']
 type Server = 'MinIO' | 'nginx'
 const SKIPPED = 's5cmd: not measured, the Go module proxy reachable here refuses github.com/peak/s5cmd and /v2 (403 for every version)'
 
@@ -43,14 +45,20 @@ async function measured(command: string, args: string[]): Promise<Measurement> {
   return { loopDelayP99Ms: 0, ...result } as Measurement
 }
 
-/** curl, the wire reference: one process, keep-alive across its URLs, under /usr/bin/time. */
-async function curl(row: PeerRow['id'], job: PeerJob, work: string): Promise<Measurement | undefined> {
+/**
+ * curl, the wire reference: one process, keep-alive across its URLs, under /usr/bin/time. With
+ * `intoMemory` the GET lands in a tmpfs file, fresh memory as a readFile result is, rather than in
+ * /dev/null; tmpfs pages are not in curl's RSS.
+ */
+async function curl(row: PeerRow['id'], job: PeerJob, work: string, intoMemory = false): Promise<Measurement | undefined> {
+  if (intoMemory && row !== 'get') return undefined
   const url = `${job.endpoint}/${job.bucket}/large.bin`
   const sign = `aws-sigv4 = "aws:amz:us-east-1:s3"\nuser = "${job.accessKeyId}:${job.secretAccessKey}"\nheader = "x-amz-content-sha256: UNSIGNED-PAYLOAD"\n`
   let config: string
   let amount: number
+  const memoryFile = path.join('/dev/shm', `s3fs-peers-${process.pid}.bin`)
   if (row === 'get') {
-    config = `${sign}url = "${url}"\noutput = "/dev/null"\n`
+    config = `${sign}url = "${url}"\noutput = "${intoMemory ? memoryFile : '/dev/null'}"\n`
     amount = job.largeSize
   } else if (row === 'stat' || row === 'rand1') {
     const count = row === 'stat' ? job.statCount : job.randomCount.rand1
@@ -66,16 +74,51 @@ async function curl(row: PeerRow['id'], job: PeerJob, work: string): Promise<Mea
   const file = path.join(work, `curl-${row}.conf`)
   writeFileSync(file, config)
   const started = process.hrtime.bigint()
-  const { stderr } = await run('/usr/bin/time', ['-f', 'TIME %U %S %M', 'curl', '-sf', '-K', file], { maxBuffer: 1 << 20 })
+  const { stderr } = await run('/usr/bin/time', ['-f', 'TIME %U %S %M', 'curl', '-sf', '-K', file], { maxBuffer: 1 << 20 }).finally(() => rmSync(memoryFile, { force: true }))
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const [, user, system, rssKiB] = stderr.trim().split('\n').pop()!.split(' ')
   return { seconds, amount, cpuSeconds: Number(user) + Number(system), loopDelayP99Ms: 0, peakRssMiB: Number(rssKiB) / 1024 }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+interface Cell {
+  rate: number
+  cpu: number
+  rss: number
+}
+
+/** Medians of one client's samples on one row and server: rate, CPU per GiB or per 1000 operations, peak RSS. */
+function cellOf(samples: Sample[], row: PeerRow, server: Server, client: Client): Cell | undefined {
+  const mine = samples.filter((s) => s.row === row.id && s.server === server && s.client === client)
+  if (mine.length === 0) return undefined
+  return {
+    rate: median(mine.map((s) => (row.unit === 'MiB/s' ? s.amount / MiB : s.amount) / s.seconds)),
+    cpu: median(mine.map((s) => s.cpuSeconds / (row.unit === 'MiB/s' ? s.amount / 1024 / MiB : s.amount / 1000))),
+    rss: median(mine.map((s) => s.peakRssMiB)),
+  }
+}
+
+function fastestPeer(samples: Sample[], row: PeerRow, server: Server): number {
+  return Math.max(0, ...PEERS.map((peer) => cellOf(samples, row, server, peer)?.rate ?? 0))
+}
+
+function measuredRows(samples: Sample[], server: Server): PeerRow[] {
+  return peerRows.filter((row) => (server === 'MinIO' || row.nginx) && samples.some((s) => s.row === row.id && s.server === server))
+}
+
+function chart(samples: Sample[]): string {
+  const groups: ChartGroup[] = []
+  for (const server of ['MinIO', 'nginx'] as const) {
+    for (const row of measuredRows(samples, server)) {
+      const fastest = fastestPeer(samples, row, server)
+      if (fastest === 0) continue
+      const bars = CLIENTS.flatMap((client) => {
+        const cell = cellOf(samples, row, server, client)
+        return cell ? [{ client, ratio: cell.rate / fastest }] : []
+      })
+      groups.push({ label: `${server}: ${row.name}`, bars })
+    }
+  }
+  return peerChartSvg(`Rate against the fastest peer (median of ${runs} runs)`, groups)
 }
 
 function report(samples: Sample[], python: string): string {
@@ -84,27 +127,23 @@ function report(samples: Sample[], python: string): string {
     '',
     `Written by \`npm run bench -- --peers\` (bench/peers.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${execFileSync(python, ['-c', 'import pyarrow, boto3, importlib.metadata as m; print(f"pyarrow {pyarrow.__version__}, s3torchconnectorclient {m.version(\'s3torchconnectorclient\')}, boto3 {boto3.__version__}")'], { encoding: 'utf8' }).trim()}, ${execFileSync('curl', ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 2).join(' ')}.`,
     `Median of ${runs} runs, each measurement in a fresh process, clients alternating; the servers share the 2 cores with the client. CPU is the client process's user + system time, per GiB for byte rows and per 1000 operations otherwise; RSS is the client's peak during the work.`,
-    'How each client is called: native `readFile`, `writeFile`, `read` into a Buffer, `stat`, `list` recursive, `download` of the prefix (8 files at once, its default); pyarrow `open_input_file().read()`, `open_output_stream`, `read_at` from 32 threads on one file, `get_file_info`, `FileSelector`, `copy_files`; s3torchconnectorclient `get_object` (ranged for 4 KiB), `put_object`, `head_object`, `list_objects`, 16 threads for the download; boto3 `download_fileobj`/`upload_fileobj` with 10 threads, ranged `get_object` from 32 threads, `head_object`, the `list_objects_v2` paginator, `download_file` from 10 threads; curl one process with keep-alive across its requests.',
+    'How each client is called: native `readFile`, `writeFile`, `read` into a Buffer, `stat`, `list` recursive, `download` of the prefix (8 files at once, its default); pyarrow `open_input_file().read()`, `open_output_stream`, `read_at` from 32 threads on one file, `get_file_info`, `FileSelector`, `copy_files`; s3torchconnectorclient `get_object` (ranged for 4 KiB), `put_object`, `head_object`, `list_objects`, 16 threads for the download; boto3 `download_fileobj`/`upload_fileobj` with 10 threads, ranged `get_object` from 32 threads, `head_object`, the `list_objects_v2` paginator, `download_file` from 10 threads; curl one process with keep-alive across its requests, writing to /dev/null; "curl to memory" is the same GET written to a tmpfs file, so that its bytes land in fresh memory as a `readFile` result does (tmpfs pages are not in its RSS).',
     SKIPPED + '.',
+    '',
+    '![Each client\'s rate against the fastest peer](results-peers.svg)',
     '',
   ]
   for (const server of ['MinIO', 'nginx'] as const) {
-    lines.push(`## ${server}`, '', '| workload | native | pyarrow | s3torchconnector | boto3 | curl | native / fastest peer |', '|---|---|---|---|---|---|---|')
-    for (const row of peerRows) {
-      if ((server === 'nginx' && !row.nginx) || !samples.some((s) => s.row === row.id)) continue
-      const cell = (client: Client): { text: string; rate?: number } => {
-        const mine = samples.filter((s) => s.row === row.id && s.server === server && s.client === client)
-        if (mine.length === 0) return { text: '—' }
-        const rate = median(mine.map((s) => (row.unit === 'MiB/s' ? s.amount / MiB : s.amount) / s.seconds))
-        const cpu = median(mine.map((s) => s.cpuSeconds / (row.unit === 'MiB/s' ? s.amount / 1024 / MiB : s.amount / 1000)))
-        const rss = median(mine.map((s) => s.peakRssMiB))
-        return { text: `${rate.toFixed(0)} ${row.unit}, ${cpu.toFixed(2)} CPU-s, ${rss.toFixed(0)} MiB`, rate }
+    lines.push(`## ${server}`, '', '| workload | native | pyarrow | s3torchconnector | boto3 | curl | curl to memory | native / fastest peer |', '|---|---|---|---|---|---|---|---|')
+    for (const row of measuredRows(samples, server)) {
+      const text = (client: Client): string => {
+        const cell = cellOf(samples, row, server, client)
+        return cell ? `${cell.rate.toFixed(0)} ${row.unit}, ${cell.cpu.toFixed(2)} CPU-s, ${cell.rss.toFixed(0)} MiB` : '—'
       }
-      const cells = (['native', ...PEERS, 'curl'] as Client[]).map((client) => [client, cell(client)] as const)
-      const native = cells[0]![1].rate
-      const fastestPeer = Math.max(...cells.filter(([client]) => (PEERS as readonly string[]).includes(client)).map(([, c]) => c.rate ?? 0))
-      const ratio = native !== undefined && fastestPeer > 0 ? `${(native / fastestPeer).toFixed(2)}x` : '—'
-      lines.push(`| ${row.name} | ${cells.map(([, c]) => c.text).join(' | ')} | ${ratio} |`)
+      const native = cellOf(samples, row, server, 'native')?.rate
+      const fastest = fastestPeer(samples, row, server)
+      const ratio = native !== undefined && fastest > 0 ? `${(native / fastest).toFixed(2)}x` : '—'
+      lines.push(`| ${row.name} | ${CLIENTS.map(text).join(' | ')} | ${ratio} |`)
     }
     lines.push('')
   }
@@ -137,12 +176,12 @@ async function main(): Promise<void> {
         for (const [server, endpoint] of servers) {
           const downloadDir = mkdtempSync(path.join(work, 'dl-'))
           const job: PeerJob = { endpoint, accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey, bucket: BUCKET, runPrefix: `run-${r}`, downloadDir, ...peerSizes }
-          const order: Client[] = r % 2 ? ['native', ...PEERS, 'curl'] : ['curl', ...[...PEERS].reverse(), 'native']
+          const order: Client[] = r % 2 ? CLIENTS : [...CLIENTS].reverse()
           for (const client of order) {
             let m: Measurement | undefined
             try {
               if (client === 'native') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)])
-              else if (client === 'curl') m = await curl(row.id, job, work)
+              else if (client === 'curl' || client === 'curl-memory') m = await curl(row.id, job, work, client === 'curl-memory')
               else m = await measured(python, [path.join(benchDir, 'peers.py'), client, row.id, JSON.stringify(job)])
             } catch (error) {
               // A client that fails is reported as failed, and the others still run.
@@ -166,6 +205,7 @@ async function main(): Promise<void> {
   }
   const markdown = report(samples, python) + (failures.length ? `\n## Failed measurements\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : '')
   writeFileSync(path.join(benchDir, 'results-peers.md'), `${markdown}\n`)
+  writeFileSync(path.join(benchDir, 'results-peers.svg'), chart(samples))
   writeFileSync(path.join(benchDir, 'results-peers.json'), `${JSON.stringify({ runs, samples }, null, 1)}\n`)
   console.log(markdown)
 }
