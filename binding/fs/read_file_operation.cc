@@ -16,6 +16,8 @@ void ReadFileOperation::Attempt() {
     size_ = 0;
     etag_.clear();
     allocation_failure_ = engine::Status::Ok();
+    fanned_out_ = false;
+    first_part_size_ = 0;
     next_offset_ = 0;
     received_ = 0;
     in_flight_parts_ = 1;
@@ -26,22 +28,33 @@ void ReadFileOperation::Attempt() {
   request.key = path_.key;
   request.headers.emplace_back("Range", "bytes=0-" + std::to_string(engine_.config().part_size - 1));
   request.choose_dest = [this](const S3Response& response, size_t& first_part_size) {
-    return AllocateFor(response, first_part_size);
+    uint8_t* dest = AllocateFor(response, first_part_size);
+    // The other parts start as soon as the size is known, while the first part's body streams.
+    if (dest != nullptr) FanOut();
+    return dest;
   };
   Send(std::move(request), [this](S3Response& response) { OnFirstPart(response); });
 }
 
-// On a CRT thread, while the first part is the only request in flight.
+// On a CRT thread, while the first part's body begins: at the first try, only it is in flight.
 uint8_t* ReadFileOperation::AllocateFor(const S3Response& response, size_t& first_part_size) {
   std::lock_guard<std::mutex> lock(parts_mutex_);
   first_part_size = 0;
   const std::optional<uint64_t> size = ObjectSizeOf(response);
+  const std::string etag = response.Header("etag");
+  if (fanned_out_) {
+    // A retried try of the first part, with the other parts already writing into the memory.
+    if (size == std::optional<uint64_t>(size_) && etag == etag_) {
+      first_part_size = first_part_size_;
+      return data_.get();
+    }
+    if (failure_.ok()) failure_ = engine::Status::Error("ESTALE", "the object changed while it was read");
+    return nullptr;
+  }
   if (!size) {
     allocation_failure_ = engine::Status::Error("EPROTO", "the answer to a ranged GET gave no object size");
     return nullptr;
   }
-  const std::string etag = response.Header("etag");
-  // A retried try may meet another version of the object: its memory is made anew.
   if (!data_ || *size != size_ || etag != etag_) {
     data_.reset();
     size_ = *size;
@@ -55,35 +68,46 @@ uint8_t* ReadFileOperation::AllocateFor(const S3Response& response, size_t& firs
   allocation_failure_ = engine::Status::Ok();
   // A server that ignores Range sends the whole object in this answer.
   const uint64_t part = response.http_status == 206 ? engine_.config().part_size : size_;
-  first_part_size = static_cast<size_t>(std::min<uint64_t>(part, size_));
-  next_offset_ = first_part_size;
+  first_part_size_ = static_cast<size_t>(std::min<uint64_t>(part, size_));
+  first_part_size = first_part_size_;
+  next_offset_ = first_part_size_;
   return data_.get();
 }
 
+void ReadFileOperation::FanOut() {
+  size_t parallel;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    if (fanned_out_) return;
+    fanned_out_ = true;
+    const uint64_t part_size = engine_.config().part_size;
+    const uint64_t parts_left = (size_ - next_offset_ + part_size - 1) / part_size;
+    parallel = static_cast<size_t>(std::min<uint64_t>(parts_left, engine_.config().parts_in_flight - 1));
+  }
+  for (size_t i = 0; i < parallel; ++i) SendNextPart();
+}
+
 void ReadFileOperation::OnFirstPart(const S3Response& response) {
-  // S3 refuses any range of an empty object.
+  size_t first_part_size;
+  bool fanned_out;
+  engine::Status allocation_failure;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    first_part_size = first_part_size_;
+    fanned_out = fanned_out_;
+    allocation_failure = allocation_failure_;
+    if (!fanned_out) in_flight_parts_ = 0;
+  }
+  if (fanned_out) return OnPart(response, first_part_size);
+  // No body arrived to be placed: the answer alone says what happened. S3 refuses any range of an
+  // empty object.
   if (response.http_status == 416) return ConfirmEmpty();
   engine::Status status = StatusOf(response);
   if (status.code == "ENOENT") return FinishNotAFile();
   if (!status.ok()) return Finish(std::move(status));
-  size_t parallel;
-  {
-    std::lock_guard<std::mutex> lock(parts_mutex_);
-    if (!allocation_failure_.ok()) return Finish(allocation_failure_);
-    // An answer with no body never chose its memory: it says the size itself.
-    if (!data_) {
-      const std::optional<uint64_t> size = ObjectSizeOf(response);
-      if (size == std::optional<uint64_t>(0)) return Finish(engine::Status::Ok());
-      return Finish(engine::Status::Error("EIO", "the first part of the object came with no body"));
-    }
-    --in_flight_parts_;
-    received_ += std::min<uint64_t>(response.bytes_received, next_offset_);
-    const uint64_t part_size = engine_.config().part_size;
-    const uint64_t parts_left = (size_ - next_offset_ + part_size - 1) / part_size;
-    parallel = static_cast<size_t>(std::min<uint64_t>(parts_left, engine_.config().parts_in_flight));
-  }
-  if (parallel == 0) return Conclude();
-  for (size_t i = 0; i < parallel; ++i) SendNextPart();
+  if (!allocation_failure.ok()) return Finish(std::move(allocation_failure));
+  if (ObjectSizeOf(response) == std::optional<uint64_t>(0)) return Finish(engine::Status::Ok());
+  Finish(engine::Status::Error("EIO", "the first part of the object came with no body"));
 }
 
 void ReadFileOperation::ConfirmEmpty() {

@@ -14,11 +14,12 @@ struct LargeBufferDeleter {
 };
 
 // A whole object into one native allocation, which JS receives as an external Buffer. The first
-// part is a ranged GET whose headers give the object's size and ETag: the allocation is made then,
-// before its body arrives, so a small object costs one request. The other parts, several in flight
-// on pooled connections, stream their bodies straight to their offsets (one copy from the socket,
-// none through part buffers), every one pinned to that ETag (If-Match). An object replaced mid-read
-// is read again from the start, so the result is never a mix of two versions.
+// part is a ranged GET whose headers give the object's size and ETag. The allocation is made then,
+// before its body arrives, so a small object costs one request; the other parts are sent then too,
+// while the first part's body streams. Several in flight on pooled connections, the parts stream
+// their bodies straight to their offsets (one copy from the socket, none through part buffers),
+// every later one pinned to that ETag (If-Match). An object replaced mid-read is read again from
+// the start, so the result is never a mix of two versions.
 class ReadFileOperation : public FsOperation {
  public:
   ReadFileOperation(engine::Engine& engine, ObjectPath path) : FsOperation(engine, std::move(path)) {}
@@ -33,6 +34,7 @@ class ReadFileOperation : public FsOperation {
 
   void Attempt();
   uint8_t* AllocateFor(const S3Response& response, size_t& first_part_size);
+  void FanOut();
   void OnFirstPart(const S3Response& response);
   void ConfirmEmpty();
   void SendNextPart();
@@ -47,6 +49,9 @@ class ReadFileOperation : public FsOperation {
   std::string etag_;
   // Why the first part's body had nowhere to go, when it had not.
   engine::Status allocation_failure_;
+  // Whether the other parts were sent: the memory is then theirs too, and must not move.
+  bool fanned_out_ = false;
+  size_t first_part_size_ = 0;
   uint64_t next_offset_ = 0;
   uint64_t received_ = 0;
   size_t in_flight_parts_ = 0;
