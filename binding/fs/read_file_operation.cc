@@ -16,7 +16,6 @@ void ReadFileOperation::Attempt() {
     size_ = 0;
     etag_.clear();
     allocation_failure_ = engine::Status::Ok();
-    fanned_out_ = false;
     first_part_size_ = 0;
     next_offset_ = 0;
     received_ = 0;
@@ -28,22 +27,23 @@ void ReadFileOperation::Attempt() {
   request.key = path_.key;
   request.headers.emplace_back("Range", "bytes=0-" + std::to_string(engine_.config().part_size - 1));
   request.choose_dest = [this](const S3Response& response, size_t& first_part_size) {
-    uint8_t* dest = AllocateFor(response, first_part_size);
+    size_t other_parts = 0;
+    uint8_t* dest = AllocateFor(response, first_part_size, other_parts);
     // The other parts start as soon as the size is known, while the first part's body streams.
-    if (dest != nullptr) FanOut();
+    for (size_t i = 0; i < other_parts; ++i) SendNextPart();
     return dest;
   };
   Send(std::move(request), [this](S3Response& response) { OnFirstPart(response); });
 }
 
-// On a CRT thread, while the first part's body begins: at the first try, only it is in flight.
-uint8_t* ReadFileOperation::AllocateFor(const S3Response& response, size_t& first_part_size) {
+// On a CRT thread, as the first part's body begins. Once the memory is made, the other parts write
+// into it too: a retried try of the first part may only reuse it.
+uint8_t* ReadFileOperation::AllocateFor(const S3Response& response, size_t& first_part_size, size_t& other_parts) {
   std::lock_guard<std::mutex> lock(parts_mutex_);
   first_part_size = 0;
   const std::optional<uint64_t> size = ObjectSizeOf(response);
   const std::string etag = response.Header("etag");
-  if (fanned_out_) {
-    // A retried try of the first part, with the other parts already writing into the memory.
+  if (data_) {
     if (size == std::optional<uint64_t>(size_) && etag == etag_) {
       first_part_size = first_part_size_;
       return data_.get();
@@ -55,50 +55,33 @@ uint8_t* ReadFileOperation::AllocateFor(const S3Response& response, size_t& firs
     allocation_failure_ = engine::Status::Error("EPROTO", "the answer to a ranged GET gave no object size");
     return nullptr;
   }
-  if (!data_ || *size != size_ || etag != etag_) {
-    data_.reset();
-    size_ = *size;
-    etag_ = etag;
-    data_ = std::unique_ptr<uint8_t, LargeBufferDeleter>(engine::AllocateLargeBuffer(size_), LargeBufferDeleter{size_});
-    if (!data_) {
-      allocation_failure_ = engine::Status::Error("ENOMEM", "cannot allocate " + std::to_string(size_) + " bytes");
-      return nullptr;
-    }
+  data_ = std::unique_ptr<uint8_t, LargeBufferDeleter>(engine::AllocateLargeBuffer(*size), LargeBufferDeleter{*size});
+  if (!data_) {
+    allocation_failure_ = engine::Status::Error("ENOMEM", "cannot allocate " + std::to_string(*size) + " bytes");
+    return nullptr;
   }
-  allocation_failure_ = engine::Status::Ok();
+  size_ = *size;
+  etag_ = etag;
   // A server that ignores Range sends the whole object in this answer.
-  const uint64_t part = response.http_status == 206 ? engine_.config().part_size : size_;
-  first_part_size_ = static_cast<size_t>(std::min<uint64_t>(part, size_));
+  const uint64_t part_size = engine_.config().part_size;
+  first_part_size_ = static_cast<size_t>(std::min<uint64_t>(response.http_status == 206 ? part_size : size_, size_));
   first_part_size = first_part_size_;
   next_offset_ = first_part_size_;
+  const uint64_t parts_left = (size_ - next_offset_ + part_size - 1) / part_size;
+  other_parts = static_cast<size_t>(std::min<uint64_t>(parts_left, engine_.config().parts_in_flight - 1));
   return data_.get();
-}
-
-void ReadFileOperation::FanOut() {
-  size_t parallel;
-  {
-    std::lock_guard<std::mutex> lock(parts_mutex_);
-    if (fanned_out_) return;
-    fanned_out_ = true;
-    const uint64_t part_size = engine_.config().part_size;
-    const uint64_t parts_left = (size_ - next_offset_ + part_size - 1) / part_size;
-    parallel = static_cast<size_t>(std::min<uint64_t>(parts_left, engine_.config().parts_in_flight - 1));
-  }
-  for (size_t i = 0; i < parallel; ++i) SendNextPart();
 }
 
 void ReadFileOperation::OnFirstPart(const S3Response& response) {
   size_t first_part_size;
-  bool fanned_out;
   engine::Status allocation_failure;
   {
     std::lock_guard<std::mutex> lock(parts_mutex_);
     first_part_size = first_part_size_;
-    fanned_out = fanned_out_;
     allocation_failure = allocation_failure_;
-    if (!fanned_out) in_flight_parts_ = 0;
+    if (first_part_size == 0) in_flight_parts_ = 0;
   }
-  if (fanned_out) return OnPart(response, first_part_size);
+  if (first_part_size > 0) return OnPart(response, first_part_size);
   // No body arrived to be placed: the answer alone says what happened. S3 refuses any range of an
   // empty object.
   if (response.http_status == 416) return ConfirmEmpty();

@@ -33,8 +33,9 @@ class ReadFileOperation : public FsOperation {
   static constexpr int kMaxAttempts = 3;
 
   void Attempt();
-  uint8_t* AllocateFor(const S3Response& response, size_t& first_part_size);
-  void FanOut();
+  // The memory for the whole object, chosen by the first part's answer; `other_parts` says how many
+  // parts to send now.
+  uint8_t* AllocateFor(const S3Response& response, size_t& first_part_size, size_t& other_parts);
   void OnFirstPart(const S3Response& response);
   void ConfirmEmpty();
   void SendNextPart();
@@ -49,8 +50,7 @@ class ReadFileOperation : public FsOperation {
   std::string etag_;
   // Why the first part's body had nowhere to go, when it had not.
   engine::Status allocation_failure_;
-  // Whether the other parts were sent: the memory is then theirs too, and must not move.
-  bool fanned_out_ = false;
+  // Zero until the first part's answer has made the memory.
   size_t first_part_size_ = 0;
   uint64_t next_offset_ = 0;
   uint64_t received_ = 0;

@@ -87,25 +87,19 @@ void PooledCall::OnSignTask(aws_channel_task*, void* user_data, aws_task_status 
 }
 
 void PooledCall::Sign() {
-  if (cancelled()) {
-    ReleaseConnection();
-    return Finish(AWS_ERROR_S3_CANCELED);
-  }
+  if (cancelled()) return FinishUnsent(AWS_ERROR_S3_CANCELED);
   aws_signing_config_aws signing = *engine_.signing_config();
   aws_date_time_init_now(&signing.date);
   aws_signable* signable = aws_signable_new_http_request(engine_.allocator(), message_->message());
-  if (signable == nullptr) {
-    ReleaseConnection();
-    return Finish(aws_last_error());
-  }
+  if (signable == nullptr) return FinishUnsent(aws_last_error());
   // The signable is only read during signing; OnSigned destroys it.
   signable_ = signable;
   if (aws_sign_request_aws(engine_.allocator(), signable, reinterpret_cast<aws_signing_config_base*>(&signing),
                            &PooledCall::OnSigned, this) != AWS_OP_SUCCESS) {
+    const int error = aws_last_error();
     signable_ = nullptr;
     aws_signable_destroy(signable);
-    ReleaseConnection();
-    return Finish(aws_last_error());
+    FinishUnsent(error);
   }
 }
 
@@ -119,10 +113,7 @@ void PooledCall::OnSigned(aws_signing_result* result, int error_code, void* user
     error_code = aws_last_error();
   }
   if (error_code == 0 && self->cancelled()) error_code = AWS_ERROR_S3_CANCELED;
-  if (error_code != 0) {
-    self->ReleaseConnection();
-    return self->Finish(error_code);
-  }
+  if (error_code != 0) return self->FinishUnsent(error_code);
   self->SendRequest();
 }
 
@@ -234,6 +225,12 @@ void PooledCall::OnRetryReady(aws_retry_token*, int error_code, void* user_data)
   auto* self = static_cast<PooledCall*>(user_data);
   if (error_code != 0) return self->Finish(self->retry_error_);
   self->Attempt();
+}
+
+// Ends the call before its request went out on the connection it holds.
+void PooledCall::FinishUnsent(int error_code) {
+  ReleaseConnection();
+  Finish(error_code);
 }
 
 void PooledCall::Finish(int error_code) {

@@ -39,6 +39,7 @@ class PooledCall : public S3Call {
   void ReleaseConnection();
   void Retry(int error_code, bool throttled);
   void ScheduleRetry();
+  void FinishUnsent(int error_code);
   void Finish(int error_code);
   bool cancelled();
 
