@@ -1,5 +1,7 @@
 #include "ops/caller_memory.h"
 
+#include "ops/bulk_copy.h"
+
 #include <aws/common/byte_buf.h>
 #include <aws/common/ref_count.h>
 #include <aws/io/stream.h>
@@ -10,10 +12,24 @@
 
 namespace s3fs {
 
+namespace {
+
+// Destinations from this size on are copied past the cache: measured on 1 GiB reads, a plain copy
+// cost as much CPU as the kernel's copy out of the socket.
+constexpr size_t kPastCacheBytes = 4 * 1024 * 1024;
+
+}  // namespace
+
 bool CallerMemory::CopyIn(uint8_t* dest, size_t dest_size, uint64_t at, const uint8_t* data, size_t size) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (revoked_) return false;
-  if (at < dest_size) std::memcpy(dest + at, data, static_cast<size_t>(std::min<uint64_t>(size, dest_size - at)));
+  if (at >= dest_size) return true;
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(size, dest_size - at));
+  if (dest_size >= kPastCacheBytes) {
+    CopyPastCache(dest + at, data, n);
+  } else {
+    std::memcpy(dest + at, data, n);
+  }
   return true;
 }
 
