@@ -3,6 +3,7 @@
 #include "engine/redacting_logger.h"
 
 #include <aws/common/logging.h>
+#include <aws/io/channel.h>
 #include <aws/s3/s3.h>
 #include <openssl/core.h>
 #include <openssl/provider.h>
@@ -41,6 +42,12 @@ void InitCrtLibrary(int log_level) {
     OSSL_PROVIDER_add_builtin(nullptr, "legacy", EmptyLegacyProviderInit);
     aws_allocator* allocator = aws_default_allocator();
     aws_s3_library_init(allocator);
+    // The socket handler reads at most one fragment per event-loop turn, and 16 KiB, the default,
+    // made a 1 GiB response 65 536 turns (a read, an epoll_wait and a task each). 256 KiB cut a
+    // single-stream GET from 0.93 to 0.32 CPU-s per GiB. Memory stays bounded: each event loop
+    // keeps at most 4 such messages, and a read message is released once the connection has
+    // consumed it.
+    g_aws_channel_max_fragment_size = 256 * 1024;
     if (log_level > 0) g_logger.Install(allocator, ClampLogLevel(log_level));
   });
 }
