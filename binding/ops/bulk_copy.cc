@@ -1,6 +1,14 @@
 #include "ops/bulk_copy.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstring>
+
+// Older C libraries' headers lack it; the kernel's value.
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 #if defined(__x86_64__)
 #include <emmintrin.h>
@@ -38,5 +46,12 @@ void CopyPastCache(uint8_t* dest, const uint8_t* src, size_t size) {
 void CopyPastCache(uint8_t* dest, const uint8_t* src, size_t size) { std::memcpy(dest, src, size); }
 
 #endif
+
+void PopulateForWrite(uint8_t* begin, uint8_t* end) {
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t first = reinterpret_cast<uintptr_t>(begin) & ~(page - 1);
+  const uintptr_t last = (reinterpret_cast<uintptr_t>(end) + page - 1) & ~(page - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+}
 
 }  // namespace s3fs

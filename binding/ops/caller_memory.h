@@ -30,6 +30,8 @@ class CallerMemory {
   friend struct GuardedBodyStream;
   std::mutex mutex_;
   bool revoked_ = false;
+  // How far the destination's pages have been made ready for the copies.
+  uint64_t populated_until_ = 0;
 };
 
 }  // namespace s3fs

@@ -1,5 +1,5 @@
 // The copy past the cache, against memcpy: every length and both alignments give the same bytes,
-// and not one byte outside the destination changes.
+// and not one byte outside the destination changes, with its pages made ready first.
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> dest(kGuard + dest_shift + length + kGuard, kGuardByte);
   uint8_t* at = dest.data() + kGuard + dest_shift;
 
+  s3fs::PopulateForWrite(at, at + length);
   s3fs::CopyPastCache(at, source.data() + src_shift, length);
 
   FUZZ_CHECK(length == 0 || std::memcmp(at, payload, length) == 0);
