@@ -44,7 +44,7 @@ void InitCrtLibrary(int log_level) {
     aws_s3_library_init(allocator);
     // The socket handler reads at most one fragment per event-loop turn, and 16 KiB, the default,
     // made a 1 GiB response 65 536 turns (a read, an epoll_wait and a task each). 256 KiB cut a
-    // single-stream GET from 0.93 to 0.32 CPU-s per GiB. Memory stays bounded: each event loop
+    // single-stream GET from 0.97 to 0.32 CPU-s per GiB. Memory stays bounded: each event loop
     // keeps at most 4 such messages, and a read message is released once the connection has
     // consumed it.
     g_aws_channel_max_fragment_size = 256 * 1024;

@@ -28,17 +28,19 @@ bool CallerMemory::CopyIn(uint8_t* dest, size_t dest_size, uint64_t at, const ui
   if (at >= dest_size) return true;
   const size_t n = static_cast<size_t>(std::min<uint64_t>(size, dest_size - at));
   if (dest_size >= kPastCacheBytes) {
-    if (at + n > populated_until_) {
-      const uint64_t from = std::max<uint64_t>(at, populated_until_);
-      const uint64_t until = std::min<uint64_t>(std::max<uint64_t>(at + n, from + kPopulateBytes), dest_size);
-      PopulateForWrite(dest + from, dest + until);
-      populated_until_ = until;
-    }
+    PopulateAhead(dest, dest_size, at + n);
     CopyPastCache(dest + at, data, n);
   } else {
     std::memcpy(dest + at, data, n);
   }
   return true;
+}
+
+void CallerMemory::PopulateAhead(uint8_t* dest, size_t dest_size, uint64_t needed_until) {
+  if (needed_until <= populated_until_) return;
+  const uint64_t until = std::min<uint64_t>(std::max<uint64_t>(needed_until, populated_until_ + kPopulateBytes), dest_size);
+  PopulateForWrite(dest + populated_until_, dest + until);
+  populated_until_ = until;
 }
 
 struct GuardedBodyStream {

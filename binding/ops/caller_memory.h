@@ -28,6 +28,8 @@ class CallerMemory {
 
  private:
   friend struct GuardedBodyStream;
+  // Makes the destination's pages present up to needed_until and a window beyond.
+  void PopulateAhead(uint8_t* dest, size_t dest_size, uint64_t needed_until);
   std::mutex mutex_;
   bool revoked_ = false;
   // How far the destination's pages have been made ready for the copies.
