@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -38,50 +37,32 @@ engine::Status FileError(int error, const std::string& what, const std::string& 
 }  // namespace
 
 DownloadOperation::~DownloadOperation() {
-  if (fd_ >= 0) {
-    close(fd_);
-    unlink(temp_path_.c_str());
-  }
+  if (fd_ >= 0) DiscardFile();
 }
 
-void DownloadOperation::Start() {
+// The first try creates the file (on the JS thread, in Start); a later one empties it.
+engine::Status DownloadOperation::ResetDestination() {
+  if (fd_ >= 0) {
+    if (ftruncate(fd_, 0) != 0) return FileError(errno, "cannot truncate", temp_path_);
+    return engine::Status::Ok();
+  }
   temp_path_ = local_path_ + ".s3fs-" + std::to_string(getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this));
   fd_ = open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd_ < 0) return Finish(FileError(errno, "cannot create", temp_path_));
-  Attempt();
+  if (fd_ < 0) return FileError(errno, "cannot create", temp_path_);
+  return engine::Status::Ok();
 }
 
-void DownloadOperation::Attempt() {
-  ++attempts_;
-  // No HEAD first: the CRT's first part learns the size and the ETag, and pins the other parts to
-  // it (If-Match), so an object replaced mid-download is read again instead of mixing two versions.
-  S3Request request;
-  request.type = AWS_S3_META_REQUEST_TYPE_GET_OBJECT;
-  request.bucket = path_.bucket;
-  request.key = path_.key;
+// The parts write wherever they land; the file's length comes from the bytes written.
+engine::Status DownloadOperation::PrepareDestination(uint64_t) { return engine::Status::Ok(); }
+
+void DownloadOperation::Target(S3Request& request, uint64_t offset, size_t) {
   request.dest_fd = fd_;
-  request.moved = &bytes_moved_;
-  Send(std::move(request), [this](S3Response& response) {
-    if (response.file_error != 0) return FinishWithFile(FileError(response.file_error, "cannot write", temp_path_));
-    engine::Status status = StatusOf(response);
-    if (status.code == "ENOENT") {
-      DiscardFile();
-      return FinishNotAFile();
-    }
-    if (status.code == "ESTALE" && attempts_ < kMaxAttempts) {
-      if (ftruncate(fd_, 0) != 0) return FinishWithFile(FileError(errno, "cannot truncate", temp_path_));
-      bytes_moved_.store(0, std::memory_order_relaxed);
-      return Attempt();
-    }
-    if (!status.ok()) return FinishWithFile(std::move(status));
-    // The CRT reports the whole object's length here, whatever part answered first.
-    size_ = std::strtoull(response.Header("content-length").c_str(), nullptr, 10);
-    if (response.bytes_received != size_) {
-      return FinishWithFile(engine::Status::Error(
-          "EIO", "expected " + std::to_string(size_) + " bytes, received " + std::to_string(response.bytes_received)));
-    }
-    FinishWithFile(engine::Status::Ok());
-  });
+  request.dest_fd_offset = offset;
+}
+
+engine::Status DownloadOperation::StatusOfPart(const S3Response& response) {
+  if (response.file_error != 0) return FileError(response.file_error, "cannot write", temp_path_);
+  return WholeObjectRead::StatusOfPart(response);
 }
 
 void DownloadOperation::DiscardFile() {
@@ -90,9 +71,11 @@ void DownloadOperation::DiscardFile() {
   unlink(temp_path_.c_str());
 }
 
-void DownloadOperation::FinishWithFile(engine::Status status) {
+void DownloadOperation::Conclude(engine::Status status) {
+  if (fd_ < 0) return Finish(std::move(status));
   if (!status.ok()) {
     DiscardFile();
+    if (status.code == "ENOENT") return FinishNotAFile();
     return Finish(std::move(status));
   }
   int fd = fd_;

@@ -1,32 +1,31 @@
 #pragma once
 
-#include "fs/fs_operation.h"
+#include <string>
+
+#include "fs/whole_object_read.h"
 
 namespace s3fs {
 
-// An object to a local file without holding it in memory: parallel ranged parts, each written at
-// its offset, pinned to the ETag the first part saw; an object replaced meanwhile is read again. The bytes land in a temporary file beside the target,
-// renamed over it only when complete: a failed download leaves no partial file.
-class DownloadOperation : public FsOperation {
+// An object to a local file without holding it in memory: the parts' bodies are written at their
+// offsets (pwrite) into a temporary file beside the target, renamed over it only when complete, so
+// a failed download leaves no partial file.
+class DownloadOperation : public WholeObjectRead {
  public:
   DownloadOperation(engine::Engine& engine, ObjectPath path, std::string local_path)
-      : FsOperation(engine, std::move(path)), local_path_(std::move(local_path)) {}
+      : WholeObjectRead(engine, std::move(path)), local_path_(std::move(local_path)) {}
   ~DownloadOperation() override;
-  void Start() override;
-  uint64_t size() const { return size_; }
 
  private:
-  static constexpr int kMaxAttempts = 3;
-
-  void Attempt();
+  engine::Status ResetDestination() override;
+  engine::Status PrepareDestination(uint64_t size) override;
+  void Target(S3Request& request, uint64_t offset, size_t length) override;
+  engine::Status StatusOfPart(const S3Response& response) override;
+  void Conclude(engine::Status status) override;
   void DiscardFile();
-  void FinishWithFile(engine::Status status);
 
   std::string local_path_;
   std::string temp_path_;
   int fd_ = -1;
-  uint64_t size_ = 0;
-  int attempts_ = 0;
 };
 
 }  // namespace s3fs

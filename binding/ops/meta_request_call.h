@@ -11,8 +11,9 @@ struct aws_http_headers;
 
 namespace s3fs {
 
-// A transfer through the CRT's S3 client: GET_OBJECT as parallel ranged parts, PUT_OBJECT as a
-// multipart upload (aborted by the CRT on failure or cancel).
+// An upload through the CRT's S3 client: PUT_OBJECT, a multipart upload above the part size
+// (aborted by the CRT on failure or cancel). Whole-object reads need no such call: their ranged
+// parts go through the pool, at less cost per object.
 class MetaRequestCall : public S3Call {
  public:
   MetaRequestCall(engine::Engine& engine, S3Request request, Done done) : S3Call(engine, std::move(request), std::move(done)) {}

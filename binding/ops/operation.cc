@@ -26,9 +26,7 @@ engine::Status WithAuthority(engine::Status status, const S3Response& response) 
 }  // namespace
 
 engine::Status StatusOf(const S3Response& response) {
-  // The CRT names a 412 to the If-Match it added itself "object modified": the answer says the rest.
-  if (response.crt_error == 0 || response.crt_error == AWS_ERROR_S3_INVALID_RESPONSE_STATUS ||
-      response.crt_error == AWS_ERROR_S3_OBJECT_MODIFIED) {
+  if (response.crt_error == 0 || response.crt_error == AWS_ERROR_S3_INVALID_RESPONSE_STATUS) {
     if (response.http_status >= 200 && response.http_status < 300) return engine::Status::Ok();
     // A request that ended with no status line understood: the server does not speak the HTTP the
     // endpoint was configured for (plain http to a TLS port, for one).

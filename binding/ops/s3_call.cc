@@ -49,13 +49,17 @@ void S3Call::StoreHeader(aws_byte_cursor name, aws_byte_cursor value) {
 }
 
 void S3Call::StoreBody(aws_byte_cursor body, uint64_t at) {
-  if (request_.choose_dest && response_.bytes_received == 0) request_.dest = request_.choose_dest(response_, request_.dest_size);
+  if (request_.choose_dest && response_.bytes_received == 0) {
+    request_.dest = nullptr;
+    request_.dest_fd = -1;
+    request_.choose_dest(response_, request_);
+  }
   if (request_.collect_body) {
     response_.body.append(reinterpret_cast<const char*>(body.ptr), body.len);
   } else if (request_.dest != nullptr) {
     caller_memory_.CopyIn(request_.dest, request_.dest_size, at, body.ptr, body.len);
   } else if (request_.dest_fd >= 0) {
-    WriteToFile(body, at);
+    WriteToFile(body, request_.dest_fd_offset + at);
   }
   response_.bytes_received += body.len;
   if (request_.moved != nullptr) request_.moved->fetch_add(body.len, std::memory_order_relaxed);

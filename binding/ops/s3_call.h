@@ -13,10 +13,10 @@ class Engine;
 
 namespace s3fs {
 
-// One S3 request from start to the release of its last CRT resource. Large transfers
-// (GET_OBJECT, PUT_OBJECT) go through the CRT's S3 client, which splits them into parallel parts;
-// single requests go through a kept-alive connection pool, because the S3 client closes an
-// endpoint's connections whenever nothing is in flight to it.
+// One S3 request from start to the release of its last CRT resource. Uploads (PUT_OBJECT) go
+// through the CRT's S3 client, which splits them into parallel parts; single requests go through a
+// kept-alive connection pool, because the S3 client closes an endpoint's connections whenever
+// nothing is in flight to it.
 class S3Call {
  public:
   using Done = std::function<void(S3Response&)>;

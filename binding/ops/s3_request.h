@@ -44,12 +44,14 @@ struct S3Request {
   uint8_t* dest = nullptr;
   size_t dest_size = 0;
   // Or chosen from the response's headers, when the first body byte of a successful try arrives
-  // (a try the pool retries chooses again): returns the memory and sets its size, or null to drop
-  // the body.
-  std::function<uint8_t*(const S3Response&, size_t& dest_size)> choose_dest;
+  // (a try the pool retries chooses again): sets dest and dest_size, or dest_fd, of the request it
+  // is handed, or leaves them unset to drop the body.
+  std::function<void(const S3Response&, S3Request&)> choose_dest;
   bool collect_body = false;
-  // Or written at its object offset into this open file (pwrite), never held in memory.
+  // Or written into this open file (pwrite) at dest_fd_offset plus its offset in the response,
+  // never held in memory.
   int dest_fd = -1;
+  uint64_t dest_fd_offset = 0;
 };
 
 struct S3Response {

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "fs/fs_operation.h"
+
+namespace s3fs {
+
+// A whole object, read in ranged parts into a destination a subclass provides (memory, a file).
+// The first part is a ranged GET whose headers give the object's size and ETag; the destination is
+// made then, before its body arrives, so a small object costs one request, and the other parts are
+// sent then too, while the first part's body streams. Several in flight on pooled connections, the
+// parts stream their bodies straight to their offsets, every later one pinned to that ETag
+// (If-Match). An object replaced mid-read is read again from the start, so the result is never a
+// mix of two versions.
+class WholeObjectRead : public FsOperation {
+ public:
+  void Start() override;
+  uint64_t size() const { return size_; }
+
+ protected:
+  WholeObjectRead(engine::Engine& engine, ObjectPath path) : FsOperation(engine, std::move(path)) {}
+
+  // Before each try: forget what an earlier try wrote; the failure when that cannot be done.
+  virtual engine::Status ResetDestination() = 0;
+  // Room for an object of `size` (once per try, on a CRT thread); the failure when there is none.
+  virtual engine::Status PrepareDestination(uint64_t size) = 0;
+  // Points a request's body at [offset, offset + length) of the destination.
+  virtual void Target(S3Request& request, uint64_t offset, size_t length) = 0;
+  // What a part's answer says: the destination may have failed to take its bytes.
+  virtual engine::Status StatusOfPart(const S3Response& response);
+  // The read ended: the whole object is in the destination when `status` is ok (an empty object
+  // was never given a destination). ENOENT: there is no such object.
+  virtual void Conclude(engine::Status status) = 0;
+
+ private:
+  static constexpr int kMaxAttempts = 3;
+
+  void Attempt();
+  // Called as the first part's body begins: makes the destination and says where the body goes,
+  // and how many other parts to send now.
+  void ChooseFirstTarget(const S3Response& response, S3Request& request, size_t& other_parts);
+  void OnFirstPart(const S3Response& response);
+  void ConfirmEmpty();
+  void SendNextPart();
+  void OnPart(const S3Response& response, size_t length);
+  void OnAllParts();
+
+  uint64_t size_ = 0;
+  int attempts_ = 0;
+
+  std::mutex parts_mutex_;
+  // Whether this try has made the destination: after that, the other parts write into it too, and a
+  // retried try of the first part may only reuse it.
+  bool prepared_ = false;
+  std::string etag_;
+  // Why the first part's body had nowhere to go, when it had not.
+  engine::Status preparation_failure_;
+  // Zero until the first part's answer has made the destination.
+  size_t first_part_size_ = 0;
+  uint64_t next_offset_ = 0;
+  uint64_t received_ = 0;
+  size_t in_flight_parts_ = 0;
+  engine::Status failure_;
+};
+
+}  // namespace s3fs
