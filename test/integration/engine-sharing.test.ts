@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { isMainThread } from 'node:worker_threads'
 
 import { expect, test } from 'vitest'
 
@@ -21,7 +22,9 @@ test('a filesystem per request is cheap: 1000 live instances that each did a sta
     many.push(fs)
     await fs.stat(key)
   }
-  expect(threads()).toBeLessThanOrEqual(withTwo)
+  // Under npm run test:asan the test files run in worker threads of one process, whose thread count
+  // then includes the other files' engines: the count is this test's own only in a process of its own.
+  if (isMainThread) expect(threads()).toBeLessThanOrEqual(withTwo)
 
   // Closing one leaves the others serving; a closed one refuses.
   many[0]!.close()
