@@ -15,7 +15,6 @@ void WholeObjectRead::Attempt() {
   bytes_moved_.store(0, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(parts_mutex_);
-    prepared_ = false;
     size_ = 0;
     etag_.clear();
     preparation_failure_ = engine::Status::Ok();
@@ -44,7 +43,7 @@ void WholeObjectRead::ChooseFirstTarget(const S3Response& response, S3Request& r
   std::lock_guard<std::mutex> lock(parts_mutex_);
   const std::optional<uint64_t> size = ObjectSizeOf(response);
   const std::string etag = response.Header("etag");
-  if (prepared_) {
+  if (first_part_size_ > 0) {
     if (size == std::optional<uint64_t>(size_) && etag == etag_) Target(request, 0, first_part_size_);
     else if (failure_.ok()) failure_ = engine::Status::Error("ESTALE", "the object changed while it was read");
     return;
@@ -55,7 +54,6 @@ void WholeObjectRead::ChooseFirstTarget(const S3Response& response, S3Request& r
   }
   preparation_failure_ = PrepareDestination(*size);
   if (!preparation_failure_.ok()) return;
-  prepared_ = true;
   size_ = *size;
   etag_ = etag;
   // A server that ignores Range sends the whole object in this answer.

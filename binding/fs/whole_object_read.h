@@ -51,13 +51,12 @@ class WholeObjectRead : public FsOperation {
   int attempts_ = 0;
 
   std::mutex parts_mutex_;
-  // Whether this try has made the destination: after that, the other parts write into it too, and a
-  // retried try of the first part may only reuse it.
-  bool prepared_ = false;
   std::string etag_;
   // Why the first part's body had nowhere to go, when it had not.
   engine::Status preparation_failure_;
-  // Zero until the first part's answer has made the destination.
+  // Zero until the first part's answer has made the destination (a body byte has arrived, so it is
+  // at least 1 then). After that the other parts write into it too, and a retried try of the first
+  // part may only reuse it.
   size_t first_part_size_ = 0;
   uint64_t next_offset_ = 0;
   uint64_t received_ = 0;

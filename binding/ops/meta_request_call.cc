@@ -72,7 +72,7 @@ int MetaRequestCall::OnHeaders(aws_s3_meta_request*, const aws_http_headers* hea
 
 int MetaRequestCall::OnBody(aws_s3_meta_request*, const aws_byte_cursor* body, uint64_t range_start, void* user_data) {
   auto* self = static_cast<MetaRequestCall*>(user_data);
-  // Parts arrive in order, each with its object offset.
+  // Bodies arrive in order, each with its offset in the object.
   self->StoreBody(*body, range_start);
   return AWS_OP_SUCCESS;
 }
