@@ -15,6 +15,7 @@
 
 #include <thread>
 
+#include "engine/caller_thread_loop.h"
 #include "engine/credentials.h"
 #include "engine/crt_library.h"
 #include "engine/host_resolver.h"
@@ -27,6 +28,7 @@ namespace s3fs::engine {
 struct Engine::ShutdownLatches {
   Latch client;
   Latch event_loop_group;
+  Latch caller_group;
 };
 
 Engine::Engine(Config config, FinishedCallback on_finished)
@@ -37,14 +39,15 @@ Engine::Engine(Config config, FinishedCallback on_finished)
   InitCrtLibrary(config_.log_level);
 }
 
-std::unique_ptr<Engine> Engine::Create(Config config, FinishedCallback on_finished, Status& error) {
+std::unique_ptr<Engine> Engine::Create(Config config, FinishedCallback on_finished, Status& error,
+                                       bool with_caller_thread_loop) {
   std::unique_ptr<Engine> engine(new Engine(std::move(config), std::move(on_finished)));
-  error = engine->Init();
+  error = engine->Init(with_caller_thread_loop);
   if (!error.ok()) return nullptr;
   return engine;
 }
 
-Status Engine::Init() {
+Status Engine::Init(bool with_caller_thread_loop) {
   aws_shutdown_callback_options elg_shutdown{&Latch::SignalCallback, &latches_->event_loop_group};
   event_loop_group_ = aws_event_loop_group_new_default(allocator_, config_.event_loop_threads, &elg_shutdown);
   if (event_loop_group_ == nullptr) return StatusFromCrtError(aws_last_error());
@@ -60,6 +63,17 @@ Status Engine::Init() {
   bootstrap_options.host_resolver = resolver_;
   bootstrap_ = aws_client_bootstrap_new(allocator_, &bootstrap_options);
   if (bootstrap_ == nullptr) return StatusFromCrtError(aws_last_error());
+
+  if (with_caller_thread_loop) {
+    aws_shutdown_callback_options caller_shutdown{&Latch::SignalCallback, &latches_->caller_group};
+    caller_group_ = CallerThreadLoop::NewGroup(allocator_, &caller_shutdown, &caller_loop_);
+    if (caller_group_ == nullptr) return StatusFromCrtError(aws_last_error());
+    aws_client_bootstrap_options caller_bootstrap_options{};
+    caller_bootstrap_options.event_loop_group = caller_group_;
+    caller_bootstrap_options.host_resolver = resolver_;
+    caller_bootstrap_ = aws_client_bootstrap_new(allocator_, &caller_bootstrap_options);
+    if (caller_bootstrap_ == nullptr) return StatusFromCrtError(aws_last_error());
+  }
 
   credentials_ = NewCredentialsProvider(allocator_, config_, bootstrap_);
 
@@ -132,8 +146,9 @@ void Engine::DestroyWhenIdle(std::unique_ptr<Engine> engine) {
   std::thread([engine = std::move(engine)]() mutable { engine.reset(); }).detach();
 }
 
-aws_http_connection_manager* Engine::ConnectionPool(const std::string& host, uint16_t port) {
-  const std::string key = host + ":" + std::to_string(port);
+aws_http_connection_manager* Engine::ConnectionPool(const std::string& host, uint16_t port, bool on_caller_thread) {
+  on_caller_thread = on_caller_thread && caller_bootstrap_ != nullptr;
+  const std::string key = (on_caller_thread ? "caller thread " : "") + host + ":" + std::to_string(port);
   std::lock_guard<std::mutex> lock(pools_mutex_);
   auto found = pools_.find(key);
   if (found != pools_.end()) return found->second;
@@ -154,7 +169,7 @@ aws_http_connection_manager* Engine::ConnectionPool(const std::string& host, uin
   no_env_proxy.env_var_type = AWS_HPEV_DISABLE;
 
   aws_http_connection_manager_options options{};
-  options.bootstrap = bootstrap_;
+  options.bootstrap = on_caller_thread ? caller_bootstrap_ : bootstrap_;
   options.initial_window_size = SIZE_MAX;
   options.socket_options = &socket_options;
   options.tls_connection_options = tls_options_ ? &tls_options : nullptr;
@@ -191,6 +206,8 @@ void Engine::ReleaseConnectionPools() {
 }
 
 Engine::~Engine() {
+  // Its connections wind down on its own thread from here on, whatever the creating thread does.
+  if (caller_loop_ != nullptr) caller_loop_->MoveToOwnThread();
   {
     std::unique_lock<std::mutex> lock(calls_mutex_);
     shutting_down_ = true;
@@ -206,7 +223,12 @@ Engine::~Engine() {
   if (tls_options_) aws_tls_connection_options_clean_up(tls_options_.get());
   if (tls_ctx_ != nullptr) aws_tls_ctx_release(tls_ctx_);
   aws_client_bootstrap_release(bootstrap_);
+  aws_client_bootstrap_release(caller_bootstrap_);
   aws_host_resolver_release(resolver_);
+  if (caller_group_ != nullptr) {
+    aws_event_loop_group_release(caller_group_);
+    latches_->caller_group.Wait();
+  }
   if (event_loop_group_ != nullptr) {
     aws_event_loop_group_release(event_loop_group_);
     latches_->event_loop_group.Wait();

@@ -32,6 +32,8 @@ class Operation;
 
 namespace s3fs::engine {
 
+class CallerThreadLoop;
+
 // Every CRT object one JS environment uses: event loops, resolver, bootstrap, credentials, TLS and
 // the S3 client. Destroying it waits until no request is in flight and every CRT object has shut
 // down, so a worker can be torn down mid-transfer and the process can exit cleanly.
@@ -39,7 +41,10 @@ class Engine {
  public:
   using FinishedCallback = std::function<void(Operation*)>;
 
-  static std::unique_ptr<Engine> Create(Config config, FinishedCallback on_finished, Status& error);
+  // With a caller-thread loop, requests that are mostly round trip run on the creating thread (see
+  // CallerThreadLoop), which must then drive caller_thread_loop() until the engine is destroyed.
+  static std::unique_ptr<Engine> Create(Config config, FinishedCallback on_finished, Status& error,
+                                        bool with_caller_thread_loop = false);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -52,8 +57,12 @@ class Engine {
   const aws_signing_config_aws* signing_config() const { return &signing_config_; }
 
   // The kept-alive connection pool for one server, created on first use; null (with the CRT
-  // error raised) when it cannot be created. Thread-safe.
-  aws_http_connection_manager* ConnectionPool(const std::string& host, uint16_t port);
+  // error raised) when it cannot be created. Thread-safe. The caller thread's pool when asked for and
+  // the engine has a caller-thread loop.
+  aws_http_connection_manager* ConnectionPool(const std::string& host, uint16_t port, bool on_caller_thread);
+
+  // Null without one; moved to a thread of its own when the engine is destroyed.
+  CallerThreadLoop* caller_thread_loop() const { return caller_loop_; }
 
   // Bracket the life of every CRT request. BeginCall is false once shutdown has begun.
   bool BeginCall();
@@ -73,7 +82,7 @@ class Engine {
 
  private:
   Engine(Config config, FinishedCallback on_finished);
-  Status Init();
+  Status Init(bool with_caller_thread_loop);
   void ReleaseConnectionPools();
   static void OnPoolShutdown(void* self);
 
@@ -83,6 +92,9 @@ class Engine {
   aws_event_loop_group* event_loop_group_ = nullptr;
   aws_host_resolver* resolver_ = nullptr;
   aws_client_bootstrap* bootstrap_ = nullptr;
+  aws_event_loop_group* caller_group_ = nullptr;
+  CallerThreadLoop* caller_loop_ = nullptr;
+  aws_client_bootstrap* caller_bootstrap_ = nullptr;
   aws_credentials_provider* credentials_ = nullptr;
   aws_tls_ctx* tls_ctx_ = nullptr;
   std::unique_ptr<aws_tls_connection_options> tls_options_;

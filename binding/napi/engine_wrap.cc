@@ -13,6 +13,7 @@
 #include "fs/request_operation.h"
 #include "fs/stat_operation.h"
 #include "fs/write_file_operation.h"
+#include "engine/caller_thread_loop.h"
 #include "engine/large_buffers.h"
 #include "napi/config_from_js.h"
 
@@ -112,15 +113,27 @@ EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(
       std::move(config),
       [sink = sink_](Operation* operation) {
         std::lock_guard<std::mutex> lock(sink->mutex);
-        if (sink->wrap != nullptr) sink->wrap->completions_.NonBlockingCall(operation);
+        EngineWrap* wrap = sink->wrap;
+        if (wrap == nullptr) return;
+        // Finished on the JS thread itself: settled right after the turn, not through a wake-up.
+        if (wrap->engine_ && wrap->engine_->caller_thread_loop()->TurningOnCallerThread()) {
+          wrap->finished_in_turn_.push_back(operation);
+        } else {
+          wrap->completions_.NonBlockingCall(operation);
+        }
       },
-      error);
+      error, /*with_caller_thread_loop=*/true);
   if (!engine_) {
     sink_->wrap = nullptr;
     completions_.Release();
     Napi::Error e = Napi::Error::New(env, "cannot start the S3 engine: " + error.message);
     e.Set("code", error.code);
     throw e;
+  }
+  engine::CallerThreadLoop* caller_loop = engine_->caller_thread_loop();
+  turn_context_ = std::make_unique<Napi::AsyncContext>(env, "s3fs-native");
+  if (!caller_loop_driver_.Start(env, *caller_loop, [this] { SettleFinishedInTurn(false); })) {
+    caller_loop->MoveToOwnThread();
   }
   // Registered after the thread-safe function, so it runs before that function's own teardown.
   napi_add_env_cleanup_hook(env, &EngineWrap::CleanupHook, this);
@@ -150,6 +163,10 @@ void EngineWrap::Shutdown(bool env_alive) {
     sink_->wrap = nullptr;
   }
   completions_.Release();
+  // The requests on the JS thread's loop must be able to end while this thread waits below.
+  caller_loop_driver_.Stop();
+  engine_->caller_thread_loop()->MoveToOwnThread();
+  finished_in_turn_.clear();
   // Cancelled requests usually end within milliseconds; one stalled on a silent server may take
   // the CRT much longer, and then nobody waits for it.
   if (engine_->StopAndWait(std::chrono::milliseconds(200))) {
@@ -170,6 +187,25 @@ void EngineWrap::DeliverCompletion(Napi::Env env, Napi::Function, EngineWrap* se
   // A null env means the environment is being torn down; Shutdown owns what is left.
   if (env == nullptr || self->shut_down_) return;
   self->Settle(env, operation);
+}
+
+void EngineWrap::SettleFinishedInTurn(bool from_js_call) {
+  if (finished_in_turn_.empty() || shut_down_) return;
+  std::vector<Operation*> finished;
+  finished.swap(finished_in_turn_);
+  Napi::Env env = Env();
+  if (from_js_call) {
+    for (Operation* operation : finished) Settle(env, operation);
+    return;
+  }
+  // Called from libuv, with no JS frame to take an exception: a worker being terminated can no
+  // longer settle a Promise, and nobody is left to tell (its cleanup hook releases the rest).
+  try {
+    Napi::HandleScope scope(env);
+    Napi::CallbackScope callback_scope(env, *turn_context_);
+    for (Operation* operation : finished) Settle(env, operation);
+  } catch (const Napi::Error&) {
+  }
 }
 
 void EngineWrap::Settle(Napi::Env env, Operation* operation) {
@@ -204,7 +240,12 @@ Napi::Value EngineWrap::Launch(const Napi::CallbackInfo& info, std::shared_ptr<O
   if (pending_.empty()) completions_.Ref(env);
   pending_.emplace(started.get(), std::move(pending));
   by_id_.emplace(id, started.get());
+  // The request's first tasks (sign, send) run before this call returns, not a driver's turn later.
+  engine::CallerThreadLoop* caller_loop = engine_->caller_thread_loop();
+  caller_loop->HoldWakes();
   started->Start();
+  caller_loop->ReleaseWakes();
+  SettleFinishedInTurn(true);
   return promise;
 }
 

@@ -6,8 +6,10 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/engine.h"
+#include "napi/caller_loop_driver.h"
 #include "napi/pending_operation.h"
 
 namespace s3fs::napi {
@@ -44,6 +46,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value Launch(const Napi::CallbackInfo& info, std::shared_ptr<Operation> operation,
                      std::vector<Napi::Reference<Napi::Value>> keep_alive, PendingOperation::ResultToJs to_js);
   void Settle(Napi::Env env, Operation* operation);
+  // Settles what finished in a turn of the caller-thread loop, in a callback scope when no JS call
+  // is on the stack (so that the promises' reactions run after it).
+  void SettleFinishedInTurn(bool from_js_call);
   // Cancels everything in flight and releases every CRT object; `env_alive` is false during
   // environment teardown, when no Promise can be settled any more.
   void Shutdown(bool env_alive);
@@ -56,6 +61,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   };
 
   std::unique_ptr<engine::Engine> engine_;
+  CallerLoopDriver caller_loop_driver_;
+  std::unique_ptr<Napi::AsyncContext> turn_context_;
+  std::vector<Operation*> finished_in_turn_;
   Completions completions_;
   std::shared_ptr<CompletionSink> sink_ = std::make_shared<CompletionSink>();
   std::unordered_map<Operation*, std::unique_ptr<PendingOperation>> pending_;

@@ -16,6 +16,20 @@
 
 namespace s3fs {
 
+namespace {
+
+// A request whose time is its round trip: nothing large to send, and an answer small enough to copy
+// on the JS thread (a HEAD, a DELETE, an XML listing, a small range). It runs on the caller thread's
+// loop where the engine has one; whole objects, files and uploads stay on the CRT's threads.
+bool RoundTripBound(const S3Request& request) {
+  constexpr size_t kMaxBytes = 256 * 1024;
+  if ((request.has_body && request.body_size > kMaxBytes) || !request.body_file.empty()) return false;
+  if (request.choose_dest || request.dest_fd >= 0) return false;
+  return request.dest == nullptr || request.dest_size <= kMaxBytes;
+}
+
+}  // namespace
+
 PooledCall::~PooledCall() {
   if (token_ != nullptr) aws_retry_token_release(token_);
 }
@@ -60,7 +74,8 @@ aws_http_connection_manager* PooledCall::Prepare() {
   message_ = std::make_unique<S3Message>();
   if (!message_->Build(engine_, request_, caller_memory_)) return nullptr;
   response_.authority = message_->authority();
-  return engine_.ConnectionPool(message_->host(), message_->port());
+  pool_ = engine_.ConnectionPool(message_->host(), message_->port(), RoundTripBound(request_));
+  return pool_;
 }
 
 void PooledCall::OnConnection(aws_http_connection* connection, int error_code, void* user_data) {
@@ -149,9 +164,7 @@ void PooledCall::ReleaseConnection() {
     connection = connection_;
     connection_ = nullptr;
   }
-  if (connection != nullptr) {
-    aws_http_connection_manager_release_connection(engine_.ConnectionPool(message_->host(), message_->port()), connection);
-  }
+  if (connection != nullptr) aws_http_connection_manager_release_connection(pool_, connection);
 }
 
 int PooledCall::OnHeaders(aws_http_stream* stream, aws_http_header_block block, const aws_http_header* headers, size_t count,

@@ -60,6 +60,7 @@ class PooledCall : public S3Call {
   aws_channel_task sign_task_{};
   int attempts_ = 0;
   aws_signable* signable_ = nullptr;
+  aws_http_connection_manager* pool_ = nullptr;
   aws_http_connection* connection_ = nullptr;
   aws_http_stream* stream_ = nullptr;
   std::mutex mutex_;
