@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { createReadStream } from 'node:fs'
 import { type FileHandle, open, rename, rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
@@ -73,6 +74,8 @@ export class JsBackend implements Backend {
   /** host:port of the endpoint, for errors from a server that does not speak S3. */
   readonly #endpoint: string
   #closed = false
+  /** Aborted by close(): requests in flight then end with ABORT_ERR, as the native backend's do. */
+  readonly #closing = new AbortController()
   #destroyed = false
   /** Cleanup requests in flight: the client is destroyed only when they have ended. */
   #cleanups = 0
@@ -81,6 +84,8 @@ export class JsBackend implements Backend {
     this.#config = config
     this.#endpoint = config.endpointHost === '' ? `s3.${config.region}.amazonaws.com:443` : `${config.endpointHost}:${config.endpointPort || (config.useHttps ? 443 : 80)}`
     this.#client = createS3Client(config)
+    // One listener per request in flight, thousands at a time: not a leak.
+    setMaxListeners(0, this.#closing.signal)
   }
 
   /** `cleanup`: a request that leaves nothing behind (create or abort an upload), which close() lets finish. */
@@ -88,7 +93,9 @@ export class JsBackend implements Backend {
     if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
     if (this.#destroyed || (this.#closed && !cleanup)) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
     const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
-    const running = send(command, options?.signal ? { abortSignal: options.signal } : {})
+    const closable = cleanup ? undefined : this.#closableSignal(options?.signal)
+    const signal = closable?.signal ?? options?.signal
+    const running = send(command, signal ? { abortSignal: signal } : {})
     if (cleanup) {
       this.#cleanups++
       void running.then(
@@ -100,8 +107,23 @@ export class JsBackend implements Backend {
       return (await running) as T
     } catch (error) {
       if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
+      if (closable?.signal.aborted) throw new S3FsError('ABORT_ERR', 'the file system was closed', { op, url })
       throw errorFromSdk(error, op, url, this.#config.credentialSources, this.#endpoint)
+    } finally {
+      closable?.release()
     }
+  }
+
+  /** The caller's signal, if any, joined with close()'s; release() drops the listeners it added. */
+  #closableSignal(callerSignal: AbortSignal | undefined): { signal: AbortSignal; release: () => void } {
+    const joined = new AbortController()
+    const sources = callerSignal ? [callerSignal, this.#closing.signal] : [this.#closing.signal]
+    const onAbort = (event: Event): void => joined.abort((event.target as AbortSignal).reason)
+    for (const source of sources) {
+      if (source.aborted) joined.abort(source.reason)
+      else source.addEventListener('abort', onAbort, { once: true })
+    }
+    return { signal: joined.signal, release: () => sources.forEach((source) => source.removeEventListener('abort', onAbort)) }
   }
 
   #cleanupEnded(): void {
@@ -519,6 +541,7 @@ export class JsBackend implements Backend {
 
   close(): void {
     this.#closed = true
+    this.#closing.abort()
     if (this.#cleanups === 0) this.#destroy()
   }
 }

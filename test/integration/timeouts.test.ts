@@ -64,3 +64,18 @@ test('S3FS_OPERATION_TIMEOUT_MSEC bounds a whole call, retries included: ETIMEDO
     fs.close()
   }
 })
+
+test('close() ends round trips stalled in flight with ABORT_ERR, without waiting for any timeout', async () => {
+  // Nothing but close() can end these: a request timeout far beyond the test's.
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint, S3_REQUEST_TIMEOUT_MSEC: '600000' }), maxRetries: 1 })
+  const dir = uniquePrefix('close-stalled')
+  const settled = Promise.allSettled([
+    fs.stat(url(`${dir}/a`)),
+    fs.read(url(`${dir}/b`), Buffer.alloc(4096), 0, 4096, 0),
+    fs.readdir(url(`${dir}/`)),
+    fs.rm(url(`${dir}/c`)),
+  ])
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  fs.close()
+  for (const result of await settled) expect(result).toMatchObject({ status: 'rejected', reason: { code: 'ABORT_ERR' } })
+}, 20_000)
