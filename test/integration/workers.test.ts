@@ -32,6 +32,17 @@ test('four workers do I/O at once, each with its own native engine', async () =>
   for (const run of runs) expect(run.messages).toEqual([{ ok: true, names: ['0', '1', '2'] }])
 })
 
+test("a worker's small requests complete while the main thread's JS is blocked", async () => {
+  const flag = new Int32Array(new SharedArrayBuffer(4))
+  const run = runWorker({ env: testEnv(), prefix: `${uniquePrefix('workers')}/blocked`, mode: 'round-trips', flag })
+  while (run.messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+  Atomics.store(flag, 0, 1)
+  // Blocks this thread, its event loop included, until the worker has done 200 round trips.
+  expect(Atomics.wait(flag, 0, 1, 60_000)).not.toBe('timed-out')
+  expect(Atomics.load(flag, 0)).toBe(100 * (64 * 1024 + 4096))
+  expect(await run.exit).toBe(0)
+})
+
 test('a worker terminated mid-transfer shuts down promptly and leaves the others working', async () => {
   const key = `${uniquePrefix('workers')}/big`
   await fs.writeFile(url(key), randomData(32 * 1024 * 1024))
