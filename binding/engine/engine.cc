@@ -58,20 +58,14 @@ Status Engine::Init(bool with_caller_thread_loop) {
   resolver_ = NewHostResolver(allocator_, resolver_options);
   if (resolver_ == nullptr) return StatusFromCrtError(aws_last_error());
 
-  aws_client_bootstrap_options bootstrap_options{};
-  bootstrap_options.event_loop_group = event_loop_group_;
-  bootstrap_options.host_resolver = resolver_;
-  bootstrap_ = aws_client_bootstrap_new(allocator_, &bootstrap_options);
+  bootstrap_ = NewClientBootstrap(event_loop_group_);
   if (bootstrap_ == nullptr) return StatusFromCrtError(aws_last_error());
 
   if (with_caller_thread_loop) {
     aws_shutdown_callback_options caller_shutdown{&Latch::SignalCallback, &latches_->caller_group};
     caller_group_ = CallerThreadLoop::NewGroup(allocator_, &caller_shutdown, &caller_loop_);
     if (caller_group_ == nullptr) return StatusFromCrtError(aws_last_error());
-    aws_client_bootstrap_options caller_bootstrap_options{};
-    caller_bootstrap_options.event_loop_group = caller_group_;
-    caller_bootstrap_options.host_resolver = resolver_;
-    caller_bootstrap_ = aws_client_bootstrap_new(allocator_, &caller_bootstrap_options);
+    caller_bootstrap_ = NewClientBootstrap(caller_group_);
     if (caller_bootstrap_ == nullptr) return StatusFromCrtError(aws_last_error());
   }
 
@@ -144,6 +138,13 @@ bool Engine::StopAndWait(std::chrono::milliseconds timeout) {
 
 void Engine::DestroyWhenIdle(std::unique_ptr<Engine> engine) {
   std::thread([engine = std::move(engine)]() mutable { engine.reset(); }).detach();
+}
+
+aws_client_bootstrap* Engine::NewClientBootstrap(aws_event_loop_group* group) const {
+  aws_client_bootstrap_options options{};
+  options.event_loop_group = group;
+  options.host_resolver = resolver_;
+  return aws_client_bootstrap_new(allocator_, &options);
 }
 
 aws_http_connection_manager* Engine::ConnectionPool(const std::string& host, uint16_t port, bool on_caller_thread) {

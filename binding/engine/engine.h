@@ -83,6 +83,7 @@ class Engine {
  private:
   Engine(Config config, FinishedCallback on_finished);
   Status Init(bool with_caller_thread_loop);
+  aws_client_bootstrap* NewClientBootstrap(aws_event_loop_group* group) const;
   void ReleaseConnectionPools();
   static void OnPoolShutdown(void* self);
 
