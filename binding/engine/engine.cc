@@ -61,7 +61,11 @@ Status Engine::Init(bool with_caller_thread_loop) {
   bootstrap_ = NewClientBootstrap(event_loop_group_);
   if (bootstrap_ == nullptr) return StatusFromCrtError(aws_last_error());
 
-  if (with_caller_thread_loop) {
+  // TLS connections stay on the CRT's threads. s2n keeps random-generator state per thread that it
+  // frees only on threads aws-c-io started; on a worker thread it leaked with every worker's exit.
+  // Its public cleanup call is no way out: on the thread that initialised s2n it tears all of s2n
+  // down. And a handshake's public-key work is better kept off the JS thread anyway.
+  if (with_caller_thread_loop && !config_.use_https) {
     aws_shutdown_callback_options caller_shutdown{&Latch::SignalCallback, &latches_->caller_group};
     caller_group_ = CallerThreadLoop::NewGroup(allocator_, &caller_shutdown, &caller_loop_);
     if (caller_group_ == nullptr) return StatusFromCrtError(aws_last_error());

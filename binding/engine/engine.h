@@ -41,8 +41,9 @@ class Engine {
  public:
   using FinishedCallback = std::function<void(Operation*)>;
 
-  // With a caller-thread loop, requests that are mostly round trip run on the creating thread (see
-  // CallerThreadLoop), which must then drive caller_thread_loop() until the engine is destroyed.
+  // With a caller-thread loop (plain HTTP only), requests that are mostly round trip run on the
+  // creating thread (see CallerThreadLoop), which must then drive caller_thread_loop() until the
+  // engine is destroyed.
   static std::unique_ptr<Engine> Create(Config config, FinishedCallback on_finished, Status& error,
                                         bool with_caller_thread_loop = false);
   ~Engine();

@@ -116,7 +116,8 @@ EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(
         EngineWrap* wrap = sink->wrap;
         if (wrap == nullptr) return;
         // Finished on the JS thread itself: settled right after the turn, not through a wake-up.
-        if (wrap->engine_ && wrap->engine_->caller_thread_loop()->TurningOnCallerThread()) {
+        engine::CallerThreadLoop* caller_loop = wrap->engine_ ? wrap->engine_->caller_thread_loop() : nullptr;
+        if (caller_loop != nullptr && caller_loop->TurningOnCallerThread()) {
           wrap->finished_in_turn_.push_back(operation);
         } else {
           wrap->completions_.NonBlockingCall(operation);
@@ -132,7 +133,7 @@ EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(
   }
   engine::CallerThreadLoop* caller_loop = engine_->caller_thread_loop();
   turn_context_ = std::make_unique<Napi::AsyncContext>(env, "s3fs-native");
-  if (!caller_loop_driver_.Start(env, *caller_loop, [this] { SettleFinishedInTurn(false); })) {
+  if (caller_loop != nullptr && !caller_loop_driver_.Start(env, *caller_loop, [this] { SettleFinishedInTurn(false); })) {
     caller_loop->MoveToOwnThread();
   }
   // Registered after the thread-safe function, so it runs before that function's own teardown.
@@ -165,7 +166,7 @@ void EngineWrap::Shutdown(bool env_alive) {
   completions_.Release();
   // The requests on the JS thread's loop must be able to end while this thread waits below.
   caller_loop_driver_.Stop();
-  engine_->caller_thread_loop()->MoveToOwnThread();
+  if (engine::CallerThreadLoop* caller_loop = engine_->caller_thread_loop()) caller_loop->MoveToOwnThread();
   finished_in_turn_.clear();
   // Cancelled requests usually end within milliseconds; one stalled on a silent server may take
   // the CRT much longer, and then nobody waits for it.
@@ -242,9 +243,9 @@ Napi::Value EngineWrap::Launch(const Napi::CallbackInfo& info, std::shared_ptr<O
   by_id_.emplace(id, started.get());
   // The request's first tasks (sign, send) run before this call returns, not a driver's turn later.
   engine::CallerThreadLoop* caller_loop = engine_->caller_thread_loop();
-  caller_loop->HoldWakes();
+  if (caller_loop != nullptr) caller_loop->HoldWakes();
   started->Start();
-  caller_loop->ReleaseWakes();
+  if (caller_loop != nullptr) caller_loop->ReleaseWakes();
   SettleFinishedInTurn(true);
   return promise;
 }
