@@ -4,7 +4,7 @@
 // (default 3), medians. Writes bench/results-peers.{md,json,svg}.
 import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,6 +32,18 @@ interface Sample extends Measurement {
   client: Client
   server: Server
   row: PeerRow['id']
+  /** The server process's user + system time while the client's process ran. */
+  serverCpuSeconds: number
+}
+
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
+
+/** A process's user + system CPU time so far, from /proc (fields 14 and 15, after the command name). */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks
 }
 
 async function parallel(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
@@ -84,16 +96,23 @@ interface Cell {
   rate: number
   cpu: number
   rss: number
+  /** The server's CPU time per GiB or per 1000 operations. */
+  serverCpu: number
+  /** Client and server CPU time over the elapsed time: 2 is both cores of this machine. */
+  coresBusy: number
 }
 
 /** Medians of one client's samples on one row and server: rate, CPU per GiB or per 1000 operations, peak RSS. */
 function cellOf(samples: Sample[], row: PeerRow, server: Server, client: Client): Cell | undefined {
   const mine = samples.filter((s) => s.row === row.id && s.server === server && s.client === client)
   if (mine.length === 0) return undefined
+  const perUnit = (s: Sample): number => (row.unit === 'MiB/s' ? s.amount / 1024 / MiB : s.amount / 1000)
   return {
     rate: median(mine.map((s) => (row.unit === 'MiB/s' ? s.amount / MiB : s.amount) / s.seconds)),
-    cpu: median(mine.map((s) => s.cpuSeconds / (row.unit === 'MiB/s' ? s.amount / 1024 / MiB : s.amount / 1000))),
+    cpu: median(mine.map((s) => s.cpuSeconds / perUnit(s))),
     rss: median(mine.map((s) => s.peakRssMiB)),
+    serverCpu: median(mine.map((s) => s.serverCpuSeconds / perUnit(s))),
+    coresBusy: median(mine.map((s) => (s.cpuSeconds + s.serverCpuSeconds) / s.seconds)),
   }
 }
 
@@ -145,6 +164,20 @@ function report(samples: Sample[], python: string): string {
       const ratio = native !== undefined && fastest > 0 ? `${(native / fastest).toFixed(2)}x` : '—'
       lines.push(`| ${row.name} | ${CLIENTS.map(text).join(' | ')} | ${ratio} |`)
     }
+    lines.push(
+      '',
+      `${server}'s CPU time for each client's work (per GiB or per 1000 operations), and the cores that client and server kept busy together (2.0: both of this machine's; a client cannot outrun a server that has the rest):`,
+      '',
+      '| workload | native | pyarrow | s3torchconnector | boto3 | curl | curl to memory |',
+      '|---|---|---|---|---|---|---|',
+    )
+    for (const row of measuredRows(samples, server)) {
+      const text = (client: Client): string => {
+        const cell = cellOf(samples, row, server, client)
+        return cell ? `${cell.serverCpu.toFixed(2)} CPU-s, ${cell.coresBusy.toFixed(2)} cores` : '—'
+      }
+      lines.push(`| ${row.name} | ${CLIENTS.map(text).join(' | ')} |`)
+    }
     lines.push('')
   }
   return lines.join('\n')
@@ -179,6 +212,8 @@ async function main(): Promise<void> {
           const order: Client[] = r % 2 ? CLIENTS : [...CLIENTS].reverse()
           for (const client of order) {
             let m: Measurement | undefined
+            const serverPid = server === 'MinIO' ? minio.pid() : nginx.pid()
+            const serverCpuBefore = processCpuSeconds(serverPid)
             try {
               if (client === 'native') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)])
               else if (client === 'curl' || client === 'curl-memory') m = await curl(row.id, job, work, client === 'curl-memory')
@@ -191,7 +226,7 @@ async function main(): Promise<void> {
               continue
             }
             if (m === undefined) continue
-            samples.push({ ...m, client, server, row: row.id })
+            samples.push({ ...m, client, server, row: row.id, serverCpuSeconds: processCpuSeconds(serverPid) - serverCpuBefore })
             console.log(`run ${r} ${row.id} ${server} ${client}: ${((row.unit === 'MiB/s' ? m.amount / MiB : m.amount) / m.seconds).toFixed(0)} ${row.unit}`)
           }
           rmSync(downloadDir, { recursive: true, force: true })

@@ -7,6 +7,8 @@ import { freePort, startMinio, type MinioServer } from '../lib/cli/local-minio.j
 export interface Nginx {
   endpoint: string
   root: string
+  /** Its one process: the one that serves (no master), so that its CPU time is the server's. */
+  pid(): number | undefined
   stop(): Promise<void>
 }
 
@@ -29,7 +31,7 @@ export async function startNginx(workDir: string): Promise<Nginx> {
   const conf = path.join(workDir, 'nginx.conf')
   writeFileSync(
     conf,
-    `worker_processes 1;\ndaemon off;\npid ${workDir}/nginx.pid;\nerror_log ${workDir}/nginx-error.log;\n` +
+    `worker_processes 1;\nmaster_process off;\ndaemon off;\npid ${workDir}/nginx.pid;\nerror_log ${workDir}/nginx-error.log;\n` +
       `events { worker_connections 1024; }\n` +
       `http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;\n` +
       `  client_body_temp_path ${workDir}/nginx-body; proxy_temp_path ${workDir}/nginx-proxy; fastcgi_temp_path ${workDir}/nginx-fcgi;\n` +
@@ -48,6 +50,7 @@ export async function startNginx(workDir: string): Promise<Nginx> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     root,
+    pid: () => child.pid,
     stop: async () => {
       child.kill('SIGTERM')
     },

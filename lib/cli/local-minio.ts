@@ -26,6 +26,8 @@ export interface MinioServer {
   kill(): Promise<void>
   /** Starts it again on the same port and data (killing it first if it runs). */
   restart(): Promise<void>
+  /** The running server's process id, for benchmarks that count the server's CPU time. */
+  pid(): number | undefined
 }
 
 /** The repository root: the nearest directory above this file that has scripts/build-minio.sh (also when compiled into build/). */
@@ -174,7 +176,7 @@ export async function startMinio(buckets: string[], options: { tls?: boolean } =
   }
   try {
     await live()
-    const server: MinioServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop, kill, restart }
+    const server: MinioServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop, kill, restart, pid: () => child.pid }
     if (caFile !== undefined) server.caFile = caFile
     const client = referenceClient(server)
     for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }))
