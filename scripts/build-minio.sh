@@ -4,7 +4,7 @@
 set -euo pipefail
 
 MINIO_MODULE=github.com/minio/minio
-MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
 bin_dir="$cache/minio-$MINIO_VERSION"
 

@@ -2,7 +2,7 @@
 # Usage: build-openssl.sh ARCH TOOLCHAIN_DIR PREFIX
 # Builds a static, position-independent libcrypto for ARCH (x64 or arm64) with the compiler wrappers
 # in TOOLCHAIN_DIR (scripts/zig-toolchain.sh) into PREFIX/{include,lib}, from Debian's openssl source
-# package with Debian's patches: the newest version the archive serves whose sources download.
+# package with Debian's patches, at the version scripts/versions.sh pins.
 # Idempotent: a prefix that already holds a finished build is left alone.
 set -euo pipefail
 arch=$1 toolchain=$2 prefix=$3
@@ -12,16 +12,13 @@ case "$arch" in
   arm64) target=linux-aarch64 ;;
   *) echo "s3fs-native: no OpenSSL target for '$arch'" >&2; exit 2 ;;
 esac
-[ -f "$prefix/.built" ] && exit 0
+. "$root/scripts/versions.sh"
+[ "$(cat "$prefix/.built" 2>/dev/null)" = "openssl-$OPENSSL_DEBIAN_VERSION" ] && exit 0
 rm -rf "$prefix"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-src=
-for version in $("$root/scripts/debian-source.sh" --versions openssl); do
-  src=$("$root/scripts/debian-source.sh" openssl "$version" "$work/src-$version" 2>/dev/null) && break
-done
-[ -n "$src" ] || { echo "s3fs-native: no openssl source version in Debian's archive could be fetched" >&2; exit 1; }
+src=$("$root/scripts/debian-source.sh" openssl "$OPENSSL_DEBIAN_VERSION" "$work/src")
 
 mkdir -p "$work/build"
 # Only libcrypto is linked (s2n and aws-c-cal use it; TLS itself is s2n). OPENSSLDIR is where a
@@ -35,5 +32,5 @@ make -C "$work/build" -j"$(nproc)" build_generated libcrypto.a >"$work/build.log
 mkdir -p "$prefix/include/openssl" "$prefix/lib"
 cp "$src"/include/openssl/*.h "$work"/build/include/openssl/*.h "$prefix/include/openssl/"
 cp "$work/build/libcrypto.a" "$prefix/lib/"
-basename "$src" >"$prefix/.built"
-echo "s3fs-native: $(basename "$src") libcrypto for $arch built into $prefix" >&2
+echo "openssl-$OPENSSL_DEBIAN_VERSION" >"$prefix/.built"
+echo "s3fs-native: openssl $OPENSSL_DEBIAN_VERSION libcrypto for $arch built into $prefix" >&2

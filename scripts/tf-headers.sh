@@ -6,13 +6,13 @@
 # Idempotent: extracts only when the directory is missing, and checks that the plugin header compiles.
 set -euo pipefail
 
-TF_VERSION=2.9.1
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
-dir="$cache/tf-headers-$TF_VERSION"
+dir="$cache/tf-headers-$LIBTENSORFLOW_VERSION"
 
 if [ ! -d "$dir" ]; then
   wheel=$("$(dirname "${BASH_SOURCE[0]}")/tf-wheel.sh")
-  echo "s3fs-native: extracting the TensorFlow $TF_VERSION C API headers" >&2
+  echo "s3fs-native: extracting the TensorFlow $LIBTENSORFLOW_VERSION C API headers" >&2
   rm -rf "$dir.tmp"
   python3 - "$wheel" "$dir.tmp" <<'PY'
 import fnmatch, sys, zipfile

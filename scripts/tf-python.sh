@@ -10,23 +10,22 @@
 # Idempotent: builds the venv only when it is missing, unfinished, or made for other packages.
 set -euo pipefail
 
-TF_CURRENT=2.21.0
-TENSORBOARD=2.21.0
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 version=${1:-$TF_CURRENT}
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
 dir="$cache/tf-python-$version"
 
 case $version in
-  "$TF_CURRENT") requirements=("tensorflow-cpu==$version" "tensorboard==$TENSORBOARD" numpy pytest) ;;
-  2.9.1) requirements=("tensorflow-cpu==2.9.1" "numpy<1.24" "tensorflow-io==0.26.0") ;;
-  *) echo "usage: $0 [2.9.1]   (no argument: tensorflow-cpu $TF_CURRENT)" >&2; exit 2 ;;
+  "$TF_CURRENT") requirements=("tensorflow-cpu==$version" "tensorboard==$TENSORBOARD_VERSION" numpy pytest) ;;
+  "$LIBTENSORFLOW_VERSION") requirements=("tensorflow-cpu==$version" "numpy<1.24" "tensorflow-io==$TENSORFLOW_IO_VERSION") ;;
+  *) echo "usage: $0 [$LIBTENSORFLOW_VERSION]   (no argument: tensorflow-cpu $TF_CURRENT)" >&2; exit 2 ;;
 esac
 stamp="$dir/.complete-$(echo "${requirements[*]}" | sha256sum | cut -c1-12)"
 
 if [ ! -f "$stamp" ]; then
   python=python3
   packages=("${requirements[@]}")
-  if [ "$version" = 2.9.1 ]; then
+  if [ "$version" = "$LIBTENSORFLOW_VERSION" ]; then
     python=python3.10
     if command -v pyenv >/dev/null; then python="$(pyenv root)/versions/$(pyenv latest 3.10)/bin/python3.10"; fi
     # The wheel tfjs-node's libtensorflow comes from, downloaded once for both.

@@ -5,15 +5,15 @@
 # take them from it. Idempotent: downloads only when the wheel is missing.
 set -euo pipefail
 
-TF_VERSION=2.9.1
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
-dir="$cache/tensorflow-cpu-$TF_VERSION-wheel"
+dir="$cache/tensorflow-cpu-$LIBTENSORFLOW_VERSION-wheel"
 
 if ! compgen -G "$dir/*.whl" >/dev/null; then
-  echo "s3fs-native: downloading the tensorflow-cpu $TF_VERSION wheel (about 207 MB, once)" >&2
+  echo "s3fs-native: downloading the tensorflow-cpu $LIBTENSORFLOW_VERSION wheel (about 207 MB, once)" >&2
   rm -rf "$dir.tmp"
   python3 -m pip download -q --no-cache-dir --no-deps --only-binary=:all: --python-version 3.10 \
-    --platform manylinux2014_x86_64 --implementation cp -d "$dir.tmp" "tensorflow-cpu==$TF_VERSION" >&2
+    --platform manylinux2014_x86_64 --implementation cp -d "$dir.tmp" "tensorflow-cpu==$LIBTENSORFLOW_VERSION" >&2
   mv "$dir.tmp" "$dir"
 fi
 compgen -G "$dir/*.whl"

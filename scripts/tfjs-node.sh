@@ -10,8 +10,7 @@
 # (installed with apt-get when missing).
 set -euo pipefail
 
-TFJS_NODE_VERSION=4.22.0
-TF_VERSION=2.9.1
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
 dir="$cache/tfjs-node-$TFJS_NODE_VERSION"
@@ -40,16 +39,16 @@ with zipfile.ZipFile(sys.argv[1]) as wheel:
     for member, target in zip(sys.argv[2::2], sys.argv[3::2]):
         with wheel.open(member) as source, open(target, "wb") as out:
             shutil.copyfileobj(source, out)' "$wheel" \
-    tensorflow/libtensorflow_framework.so.2 "$lib/libtensorflow_framework.so.$TF_VERSION" \
-    tensorflow/python/_pywrap_tensorflow_internal.so "$lib/libtensorflow.so.$TF_VERSION"
-  nm -D --undefined-only "$lib/libtensorflow.so.$TF_VERSION" |
+    tensorflow/libtensorflow_framework.so.2 "$lib/libtensorflow_framework.so.$LIBTENSORFLOW_VERSION" \
+    tensorflow/python/_pywrap_tensorflow_internal.so "$lib/libtensorflow.so.$LIBTENSORFLOW_VERSION"
+  nm -D --undefined-only "$lib/libtensorflow.so.$LIBTENSORFLOW_VERSION" |
     awk 'BEGIN { print "#include <stdlib.h>" } $2 ~ /^_?Py/ { print "void " $2 "(void) { abort(); }" }' |
     gcc -x c -shared -fPIC -o "$lib/libpython-stub.so" -
-  patchelf --add-needed libpython-stub.so "$lib/libtensorflow.so.$TF_VERSION" # found through its $ORIGIN runpath
+  patchelf --add-needed libpython-stub.so "$lib/libtensorflow.so.$LIBTENSORFLOW_VERSION" # found through its $ORIGIN runpath
   # A separate run: patchelf 0.14 given both options at once writes the wrong soname.
-  patchelf --set-soname libtensorflow.so.2 "$lib/libtensorflow.so.$TF_VERSION"
+  patchelf --set-soname libtensorflow.so.2 "$lib/libtensorflow.so.$LIBTENSORFLOW_VERSION"
   for name in libtensorflow libtensorflow_framework; do
-    ln -s "$name.so.$TF_VERSION" "$lib/$name.so.2"
+    ln -s "$name.so.$LIBTENSORFLOW_VERSION" "$lib/$name.so.2"
     ln -s "$name.so.2" "$lib/$name.so"
   done
 

@@ -5,8 +5,7 @@
 # ziglang wheel, cached outside the repo, so the portable build needs no other toolchain.
 set -euo pipefail
 
-ZIG_VERSION=0.15.2
-GLIBC_FLOOR=2.28
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 arch=${1:?usage: zig-toolchain.sh x64|arm64}
 case "$arch" in
   x64) triple=x86_64-linux-gnu.$GLIBC_FLOOR processor=x86_64 ;;
