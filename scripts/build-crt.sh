@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Builds the AWS Common Runtime (aws-c-s3 and the libraries under it) as static, position-independent
-# libraries into an ignored prefix, from Debian's aws-crt-python source package. Idempotent: a prefix
-# that already holds a finished build is left alone.
+# libraries into an ignored prefix, from the crt/ tree of the aws-crt-python release that
+# scripts/versions.sh pins (PyPI's awscrt source distribution, cached outside the repo), against
+# libcrypto rather than its own aws-lc. Idempotent: a prefix that already holds a finished build is
+# left alone.
 # A cross or portable build names its CMake toolchain file in S3FS_TOOLCHAIN_FILE and the prefix of
 # the libcrypto built for that toolchain in S3FS_OPENSSL_PREFIX; otherwise the system's libcrypto.
 set -euo pipefail
 
-CRT_SOURCE_PACKAGE=aws-crt-python
-CRT_VERSION=0.16.8+dfsg-1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/scripts/versions.sh"
 prefix=${S3FS_CRT_PREFIX:-$root/deps/crt}
-# Fixes of this CRT version's faults, applied after Debian's own patches.
+cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
+# Fixes of this CRT version's faults; README.md ("From source") says why each is kept and which test fails without it.
 patches=("$root"/scripts/crt-patches/*.patch)
 patch_id=$(cat "${patches[@]}" | sha256sum | cut -c1-12)
-stamp="$prefix/.built-$CRT_VERSION-$patch_id"
+stamp="$prefix/.built-$CRT_RELEASE-$patch_id"
 
 if [ -f "$stamp" ]; then
   exit 0
@@ -22,9 +24,21 @@ rm -rf "$prefix"
 
 "$root/scripts/install-build-tools.sh"
 
+sdist_dir=$cache/awscrt-$CRT_RELEASE-sdist
+sdist=$sdist_dir/awscrt-$CRT_RELEASE.tar.gz
+if [ ! -f "$sdist" ]; then
+  echo "s3fs-native: downloading the awscrt $CRT_RELEASE source distribution (77 MB, once)" >&2
+  rm -rf "$sdist_dir.tmp"
+  python3 -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: -d "$sdist_dir.tmp" \
+    "awscrt==$CRT_RELEASE" >&2
+  mv "$sdist_dir.tmp" "$sdist_dir"
+fi
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-src=$("$root/scripts/debian-source.sh" "$CRT_SOURCE_PACKAGE" "$CRT_VERSION" "$work")
+# aws-lc is left out: the CRT is built against libcrypto (-DUSE_OPENSSL=ON), as Debian builds it.
+tar -xzf "$sdist" -C "$work" --exclude="awscrt-$CRT_RELEASE/crt/aws-lc" "awscrt-$CRT_RELEASE/crt"
+src=$work/awscrt-$CRT_RELEASE
 for p in "${patches[@]}"; do
   patch -d "$src" -p1 --quiet <"$p"
 done
@@ -50,5 +64,10 @@ cmake -S "$src/crt" -B "$work/build" -G Ninja \
   -DCMAKE_INSTALL_PREFIX="$prefix" >"$work/configure.log" 2>&1 || { cat "$work/configure.log" >&2; exit 1; }
 cmake --build "$work/build" >"$work/build.log" 2>&1 || { tail -n 60 "$work/build.log" >&2; exit 1; }
 cmake --install "$work/build" >/dev/null
+# The caller thread's event loop (binding/engine/caller_thread_loop) is an aws-c-io event loop, and
+# aws-c-io declares the interface of one (struct aws_event_loop, the group's factory) in a header it
+# does not install.
+mkdir -p "$prefix/include/aws/io/private"
+cp "$src/crt/aws-c-io/include/aws/io/private/event_loop_impl.h" "$prefix/include/aws/io/private/"
 touch "$stamp"
-echo "s3fs-native: AWS CRT $CRT_VERSION built into $prefix"
+echo "s3fs-native: AWS CRT of awscrt $CRT_RELEASE built into $prefix" >&2

@@ -21,6 +21,7 @@ struct CallerThreadLoop::Subscription {
   bool subscribed;
 };
 
+// An epoll loop: readiness subscriptions, no completion ports.
 aws_event_loop_vtable CallerThreadLoop::vtable_ = {
     &CallerThreadLoop::Destroy,
     &CallerThreadLoop::Run,
@@ -29,6 +30,7 @@ aws_event_loop_vtable CallerThreadLoop::vtable_ = {
     &CallerThreadLoop::ScheduleNow,
     &CallerThreadLoop::ScheduleFuture,
     &CallerThreadLoop::CancelTask,
+    nullptr,
     &CallerThreadLoop::Subscribe,
     &CallerThreadLoop::Unsubscribe,
     &CallerThreadLoop::FreeSubscription,
@@ -38,8 +40,12 @@ aws_event_loop_vtable CallerThreadLoop::vtable_ = {
 aws_event_loop_group* CallerThreadLoop::NewGroup(aws_allocator* allocator, const aws_shutdown_callback_options* shutdown,
                                                  CallerThreadLoop** created) {
   *created = nullptr;
-  return aws_event_loop_group_new(allocator, &aws_high_res_clock_get_ticks, 1, &CallerThreadLoop::New, created,
-                                  shutdown);
+  aws_event_loop_group_options options{};
+  options.loop_count = 1;
+  options.type = AWS_EVENT_LOOP_EPOLL;
+  options.shutdown_options = shutdown;
+  options.clock_override = &aws_high_res_clock_get_ticks;
+  return aws_event_loop_group_new_internal(allocator, &options, &CallerThreadLoop::New, created);
 }
 
 aws_event_loop* CallerThreadLoop::New(aws_allocator* allocator, const aws_event_loop_options* options, void* created) {

@@ -2,6 +2,7 @@
 
 #include <aws/common/task_scheduler.h>
 #include <aws/io/event_loop.h>
+#include <aws/io/private/event_loop_impl.h>
 
 #include <atomic>
 #include <cstdint>

@@ -49,7 +49,10 @@ std::unique_ptr<Engine> Engine::Create(Config config, FinishedCallback on_finish
 
 Status Engine::Init(bool with_caller_thread_loop) {
   aws_shutdown_callback_options elg_shutdown{&Latch::SignalCallback, &latches_->event_loop_group};
-  event_loop_group_ = aws_event_loop_group_new_default(allocator_, config_.event_loop_threads, &elg_shutdown);
+  aws_event_loop_group_options elg_options{};
+  elg_options.loop_count = config_.event_loop_threads;
+  elg_options.shutdown_options = &elg_shutdown;
+  event_loop_group_ = aws_event_loop_group_new(allocator_, &elg_options);
   if (event_loop_group_ == nullptr) return StatusFromCrtError(aws_last_error());
 
   aws_host_resolver_default_options resolver_options{};
@@ -102,12 +105,16 @@ Status Engine::Init(bool with_caller_thread_loop) {
   stall_monitor_.minimum_throughput_bytes_per_second = 1;
   stall_monitor_.allowable_throughput_failure_interval_seconds = (config_.request_timeout_ms + 999) / 1000;
 
+  // With no credential source every operation is refused before it is sent (ECREDENTIALS), and the
+  // S3 client, which requires a signing configuration with credentials, is never needed.
+  if (credentials_ == nullptr) return Status::Ok();
+
   aws_s3_client_config client_config{};
   client_config.region = signing_config_.region;
   client_config.client_bootstrap = bootstrap_;
   client_config.tls_mode = config_.use_https ? AWS_MR_TLS_ENABLED : AWS_MR_TLS_DISABLED;
   client_config.tls_connection_options = tls_options_.get();
-  client_config.signing_config = credentials_ != nullptr ? &signing_config_ : nullptr;
+  client_config.signing_config = &signing_config_;
   client_config.part_size = config_.part_size;
   client_config.throughput_target_gbps = config_.throughput_target_gbps;
   client_config.max_active_connections_override = config_.max_connections;

@@ -10,7 +10,7 @@ namespace s3fs::engine {
 namespace {
 
 aws_host_resolver_vtable g_vtable;
-int (*g_default_record_failure)(aws_host_resolver*, aws_host_address*) = nullptr;
+int (*g_default_record_failure)(aws_host_resolver*, const aws_host_address*) = nullptr;
 
 bool IsIpLiteral(const aws_string* host) {
   if (host == nullptr) return false;
@@ -19,7 +19,7 @@ bool IsIpLiteral(const aws_string* host) {
   return inet_pton(AF_INET, text, buffer) == 1 || inet_pton(AF_INET6, text, buffer) == 1;
 }
 
-int RecordConnectionFailure(aws_host_resolver* resolver, aws_host_address* address) {
+int RecordConnectionFailure(aws_host_resolver* resolver, const aws_host_address* address) {
   // An IP address has no other address to fall back on: setting it aside only delays the retry.
   if (IsIpLiteral(address->host)) return AWS_OP_SUCCESS;
   return g_default_record_failure(resolver, address);

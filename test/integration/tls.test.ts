@@ -1,7 +1,12 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
 import { inject, expect, test } from 'vitest'
 
 import { S3FileSystem } from '../../lib/index.js'
-import { backendUnderTest, randomData, uniquePrefix } from '../helpers.js'
+import { backendUnderTest, randomData, testEnv, uniquePrefix } from '../helpers.js'
 
 // A second MinIO over HTTPS with a self-signed certificate (test/server/global-setup.ts).
 const tls = inject('s3tls')
@@ -41,11 +46,33 @@ test('HTTPS without certificate checks when S3_VERIFY_SSL=0', async () => {
   fs.close()
 })
 
-test('an untrusted certificate is refused with EPROTO', async () => {
+// s2n delays the report of a failed handshake by 10-30 s ("blinding"), a defence for servers; the
+// CRT build skips it for client connections (scripts/crt-patches/s2n-client-no-blinding-delay.patch),
+// without which this test runs out of its time.
+test('an untrusted certificate is refused with EPROTO, at once', async () => {
   const fs = tlsFs({})
   const error = await fs.stat(`s3://s3fs-test/${uniquePrefix('tls')}/x`).catch((e: unknown) => e)
   fs.close()
   expect(error).toMatchObject({ code: 'EPROTO' })
+}, 8_000)
+
+// s2n's initialisation loaded the system's trust store into default configurations the CRT never
+// uses, parsing the CA bundle on the thread that first loads the engine (the JS thread);
+// scripts/crt-patches/s2n-default-configs-no-trust-store.patch skips it. Seen from outside: strace
+// lists every file the process opens, and the CA bundle is named by SSL_CERT_FILE.
+test('a plain-HTTP process never opens the system trust store', async () => {
+  const bundle = `/tmp/${uniquePrefix('trust-probe')}.pem`
+  const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/index.js')
+  const script = `import { S3FileSystem } from ${JSON.stringify(dist)}
+const fs = new S3FileSystem({ env: JSON.parse(process.env.S3FS_TEST_ENV) })
+await fs.exists('s3://s3fs-test/${uniquePrefix('trust')}/x')
+fs.close()`
+  const { stderr } = await promisify(execFile)('strace', ['-f', '-e', 'trace=open,openat', process.execPath, '--input-type=module', '-e', script], {
+    env: { ...process.env, S3FS_TEST_ENV: JSON.stringify(testEnv()), SSL_CERT_FILE: bundle },
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  expect(stderr).toContain('dist/index.js')
+  expect(stderr).not.toContain(bundle)
 })
 
 test("Node's own crypto still works after the native engine's TLS (private OpenSSL)", async () => {

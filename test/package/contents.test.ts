@@ -24,7 +24,7 @@ describe('npm pack', () => {
   test('ships compiled ESM with declarations, the prebuilds, the from-source build, LICENSE and README', () => {
     for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/tfjs/index.js', 'dist/tfjs/index.d.ts',
       'CMakeLists.txt', 'vcpkg.json', 'binding/exports.map', 'binding/napi/addon.cc',
-      'scripts/install.mjs', 'scripts/build-native.sh', 'scripts/build-crt.sh', 'scripts/debian-source.sh', 'scripts/private-apt.sh', 'scripts/install-build-tools.sh', 'scripts/build-minio.sh']) {
+      'scripts/install.mjs', 'scripts/build-native.sh', 'scripts/build-crt.sh', 'scripts/versions.sh', 'scripts/install-build-tools.sh', 'scripts/build-minio.sh']) {
       expect(files).toContain(file)
     }
     for (const target of prebuildTargets) {
