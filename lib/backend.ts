@@ -1,3 +1,4 @@
+import type { StoredChecksum } from './checksums.js'
 import type { ObjectAttributes, ResolvedAttributes } from './object-attributes.js'
 import type { S3Path } from './url.js'
 
@@ -6,6 +7,7 @@ export interface FileStat extends ObjectAttributes {
   size: number
   mtimeMs: number
   etag?: string
+  checksum?: StoredChecksum | undefined
 }
 
 export interface DirEntry {
@@ -21,7 +23,16 @@ export interface CallOptions {
 }
 
 /** A write: the attributes the new object gets (application/octet-stream and nothing else without them). */
-export interface WriteOptions extends CallOptions {
+export interface PartOptions extends CallOptions {
+  /**
+   * false: the multipart upload declares no checksum and its parts carry none. For uploads that take
+   * parts copied server-side: some servers (MinIO) refuse a copied part into a checksummed upload,
+   * and the copied bytes never pass through this client to be checked anyway.
+   */
+  checksummed?: boolean | undefined
+}
+
+export interface WriteOptions extends PartOptions {
   attributes?: ResolvedAttributes | undefined
 }
 
@@ -52,6 +63,8 @@ export interface ObjectHead extends ObjectAttributes {
   size: number
   mtimeMs: number
   etag: string
+  /** The checksum the server keeps with the object, when it keeps one. */
+  checksum?: StoredChecksum | undefined
 }
 
 /** An upload in progress, as ListMultipartUploads reports it. */
@@ -69,9 +82,14 @@ export interface DeleteFailure {
   message: string
 }
 
-export interface CompletedPart {
-  partNumber: number
+/** A part as the server took it: its ETag and, when the upload declared an algorithm, its checksum. */
+export interface UploadedPart {
   etag: string
+  checksum?: string | undefined
+}
+
+export interface CompletedPart extends UploadedPart {
+  partNumber: number
 }
 
 /**
@@ -99,9 +117,14 @@ export interface Backend {
   listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions): Promise<ListPage>
   copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }>
   deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]>
-  /** `attempts` above 1: the create was retried, and an earlier try may have created an upload unseen. */
+  /**
+   * `attempts` above 1: the create was retried, and an earlier try may have created an upload unseen.
+   * The upload declares the backend's checksum algorithm (none when checksums are off): its parts
+   * then carry that checksum, and completing it names each part's.
+   */
   createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }>
-  uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string>
+  uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: PartOptions): Promise<UploadedPart>
+  /** A part copied server-side, into an upload created with `checksummed: false`. */
   uploadPartCopy(
     path: S3Path,
     uploadId: string,
@@ -109,7 +132,7 @@ export interface Backend {
     source: S3Path,
     range: { start: number; end: number },
     options?: ReadOptions,
-  ): Promise<string>
+  ): Promise<UploadedPart>
   completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }>
   abortMultipartUpload(path: S3Path, uploadId: string): Promise<void>
   listMultipartUploads(path: S3Path, options?: CallOptions): Promise<MultipartUploadEntry[]>

@@ -4,8 +4,9 @@
 // 2 a usage error, 130 interrupted. A failure is one line naming the code and the URL, never a stack.
 import { createRequire } from 'node:module'
 
-import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 
+import { CHECKSUM_CHOICES, type ChecksumChoice } from './config.js'
 import { S3FileSystem } from './fs.js'
 import { tensorflowPluginPath } from './native.js'
 import { bench, benchTable } from './cli/bench.js'
@@ -24,10 +25,14 @@ process.once('SIGINT', () => {
 interface GlobalOptions {
   json?: boolean
   quiet?: boolean
+  checksum?: ChecksumChoice
 }
 
 let filesystem: S3FileSystem | undefined
-const fs = (): S3FileSystem => (filesystem ??= new S3FileSystem())
+const fs = (): S3FileSystem => {
+  const checksum = globals().checksum
+  return (filesystem ??= new S3FileSystem(checksum ? { checksum } : {}))
+}
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
 
@@ -37,6 +42,9 @@ const program = new Command('s3fs')
   .helpOption('--help', 'show help')
   .option('--json', 'print results as JSON, for scripts')
   .option('-q, --quiet', 'print nothing but errors')
+  .addOption(
+    new Option('--checksum <algorithm>', 'the checksum uploads carry for the server to verify (default: S3FS_CHECKSUM, else crc64nvme)').choices(CHECKSUM_CHOICES),
+  )
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) })
 

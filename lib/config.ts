@@ -11,6 +11,9 @@ export interface Credentials {
 }
 
 /** Constructor options. Each overrides the environment variable named beside it. */
+export const CHECKSUM_CHOICES = ['crc64nvme', 'crc32c', 'crc32', 'sha256', 'off'] as const
+export type ChecksumChoice = (typeof CHECKSUM_CHOICES)[number]
+
 export interface S3FileSystemOptions {
   /** S3FS_BACKEND: 'native', 'js', or 'auto' (native, else js with a warning); default auto. */
   backend?: 'native' | 'js' | 'auto'
@@ -41,6 +44,11 @@ export interface S3FileSystemOptions {
   unsigned?: boolean
   /** Multipart part size in bytes (S3FS_PART_SIZE); at least 5 MiB; default 8 MiB. */
   partSize?: number
+  /**
+   * The checksum every upload carries for the server to verify, and stores with the object
+   * (S3FS_CHECKSUM): 'crc64nvme' (default), 'crc32c', 'crc32', 'sha256', or 'off'.
+   */
+  checksum?: ChecksumChoice
   /** Connections of one multipart upload or download (S3FS_MAX_CONNECTIONS); default 16. Memory: part size x this. */
   maxConnections?: number
   /** Kept-alive connections per server for single requests (S3FS_POOL_CONNECTIONS); default 64. */
@@ -83,6 +91,7 @@ export interface ResolvedConfig {
   requestTimeoutMs: number
   operationTimeoutMs: number
   partSize: number
+  checksum: ChecksumChoice
   maxConnections: number
   poolConnections: number
   partsInFlight: number
@@ -202,6 +211,11 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
   const configFile = env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config')
   const useInstanceMetadata = flag(env.AWS_EC2_METADATA_DISABLED) !== true
 
+  const checksum = options.checksum ?? (env.S3FS_CHECKSUM || 'crc64nvme')
+  if (!(CHECKSUM_CHOICES as readonly string[]).includes(checksum)) {
+    throw invalid(`S3FS_CHECKSUM must be one of ${CHECKSUM_CHOICES.join(', ')}, got ${checksum}`)
+  }
+
   const backend = options.backend ?? (env.S3FS_BACKEND || 'auto')
   if (backend !== 'native' && backend !== 'js' && backend !== 'auto') throw invalid(`S3FS_BACKEND must be native, js or auto, got ${backend}`)
 
@@ -217,6 +231,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,
     operationTimeoutMs: integer(options.operationTimeoutMs ?? env.S3FS_OPERATION_TIMEOUT_MSEC, 'S3FS_OPERATION_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,
     partSize,
+    checksum: checksum as ChecksumChoice,
     maxConnections: integer(options.maxConnections ?? env.S3FS_MAX_CONNECTIONS, 'maxConnections', 1, MAX_COUNT) ?? 16,
     partsInFlight: integer(options.partsInFlight ?? env.S3FS_PARTS_IN_FLIGHT, 'partsInFlight', 1, MAX_COUNT) ?? 8,
     poolConnections: integer(options.poolConnections ?? env.S3FS_POOL_CONNECTIONS, 'poolConnections', 1, MAX_COUNT) ?? 64,

@@ -45,14 +45,14 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
   }
   const partSize = Math.min(MAX_COPY_PART, Math.max(MIN_PART, settings.copyPartSize, Math.ceil(head.size / MAX_PARTS)))
   // CopyObject keeps the source's attributes; a multipart copy sets them itself.
-  const uploadId = await createUpload(backend, target, { ...options, attributes: attributesOf(head) })
+  const uploadId = await createUpload(backend, target, { ...options, attributes: attributesOf(head), checksummed: false })
   try {
     const limiter = new Limiter(settings.copyConcurrency)
     const parts: Array<Promise<CompletedPart>> = []
     for (let start = 0, partNumber = 1; start < head.size; start += partSize, partNumber++) {
       const range = { start, end: Math.min(head.size, start + partSize) - 1 }
       const n = partNumber
-      parts.push(limiter.run(async () => ({ partNumber: n, etag: await backend.uploadPartCopy(target, uploadId, n, source, range, pinned) })))
+      parts.push(limiter.run(async () => ({ partNumber: n, ...(await backend.uploadPartCopy(target, uploadId, n, source, range, pinned)) })))
     }
     await completeUpload(backend, target, uploadId, await Promise.all(parts), options)
   } catch (error) {
@@ -177,16 +177,16 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
     await backend.writeFile(path, Buffer.concat([existing, data]), { ...options, attributes })
     return
   }
-  const uploadId = await createUpload(backend, path, { ...options, attributes })
+  const uploadId = await createUpload(backend, path, { ...options, attributes, checksummed: false })
   try {
     const parts: CompletedPart[] = []
     if (head.size <= MAX_COPY_PART) {
-      parts.push({ partNumber: 1, etag: await backend.uploadPartCopy(path, uploadId, 1, path, { start: 0, end: head.size - 1 }, { ...options, ifMatch: head.etag }) })
+      parts.push({ partNumber: 1, ...(await backend.uploadPartCopy(path, uploadId, 1, path, { start: 0, end: head.size - 1 }, { ...options, ifMatch: head.etag })) })
     } else {
       for (let start = 0; start < head.size; start += MAX_COPY_PART) {
         const end = Math.min(head.size, start + MAX_COPY_PART) - 1
         const partNumber = parts.length + 1
-        parts.push({ partNumber, etag: await backend.uploadPartCopy(path, uploadId, partNumber, path, { start, end }, { ...options, ifMatch: head.etag }) })
+        parts.push({ partNumber, ...(await backend.uploadPartCopy(path, uploadId, partNumber, path, { start, end }, { ...options, ifMatch: head.etag })) })
       }
     }
     const limiter = new Limiter(4)
@@ -194,7 +194,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
     for (let start = 0; start < data.length; start += partSize) {
       const partNumber: number = parts.length + uploads.length + 1
       const body = data.subarray(start, start + partSize)
-      uploads.push(limiter.run(async () => ({ partNumber, etag: await backend.uploadPart(path, uploadId, partNumber, body, options) })))
+      uploads.push(limiter.run(async () => ({ partNumber, ...(await backend.uploadPart(path, uploadId, partNumber, body, { ...options, checksummed: false })) })))
     }
     parts.push(...(await Promise.all(uploads)))
     await completeUpload(backend, path, uploadId, parts, options)

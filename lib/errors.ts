@@ -62,6 +62,11 @@ const CODES_BY_S3_CODE: Record<string, string> = {
   SlowDown: 'EBUSY',
   ServiceUnavailable: 'EBUSY',
   RequestTimeout: 'ETIMEDOUT',
+  // The bytes the server received are not the bytes whose checksum was sent.
+  BadDigest: 'EBADMSG',
+  InvalidDigest: 'EBADMSG',
+  XAmzContentChecksumMismatch: 'EBADMSG',
+  XAmzContentSHA256Mismatch: 'EBADMSG',
 }
 
 const CODES_BY_HTTP_STATUS: Record<number, string> = {

@@ -57,7 +57,7 @@ export async function createUpload(backend: Backend, path: S3Path, options?: Wri
   const signal = options?.signal
   if (signal?.aborted) throw abortError('writeFile', path.url, signal.reason)
   const started = Date.now()
-  const creating = backend.createMultipartUpload(path, { attributes: options?.attributes })
+  const creating = backend.createMultipartUpload(path, { attributes: options?.attributes, checksummed: options?.checksummed })
   let onAbort: (() => void) | undefined
   const aborted = new Promise<undefined>((resolve) => {
     onAbort = () => resolve(undefined)

@@ -15,9 +15,12 @@ import type {
   MultipartUploadEntry,
   ObjectHead,
   ReadOptions,
+  PartOptions,
   TransferCallOptions,
+  UploadedPart,
   WriteOptions,
 } from './backend.js'
+import { type ChecksumAlgorithm, algorithmOf, checksumHeaderName, multipartChecksumHeaders, storedChecksumOfHeaders, WIRE_NAMES } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, abortStatus, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
 import { attributeHeaders, attributesFromHeaders } from './object-attributes.js'
@@ -33,6 +36,8 @@ interface RawRequest {
   query?: string
   headers?: Array<[string, string]>
   body?: Uint8Array
+  /** The body's checksum, computed by the engine off this thread, for the server to verify. */
+  checksum?: ChecksumAlgorithm
 }
 
 interface RawResponse {
@@ -55,6 +60,8 @@ const PROGRESS_INTERVAL_MS = 100
  */
 interface WriteRequestOptions {
   headers?: Array<[string, string]>
+  /** The checksum of each request's body (each part's), computed by the engine, verified by the server. */
+  checksum?: ChecksumAlgorithm
   uploadId?: string
   partSize?: number
 }
@@ -190,12 +197,15 @@ export class NativeBackend implements Backend {
   readonly #cleanups = new Set<Promise<unknown>>()
   #closed = false
   #released = false
+  /** What every upload carries for the server to verify (config.checksum). */
+  readonly #checksum: ChecksumAlgorithm | undefined
 
   constructor(config: ResolvedConfig) {
     ;({ key: this.#engineKey, engine: this.#engine } = acquireEngine(config))
     collected.register(this, this.#engineKey, this)
     this.#credentialSources = config.credentialSources
     this.#partSize = config.partSize
+    this.#checksum = algorithmOf(config.checksum)
   }
 
   async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>, cleanup = false): Promise<T> {
@@ -253,7 +263,7 @@ export class NativeBackend implements Backend {
 
   writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     const headers = attributeHeaders(options?.attributes)
-    if (data.length < this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers }))
+    if (data.length < this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers, ...this.#checksumOption() }))
     return this.#multipartPut('writeFile', path, data, data.length, options, (id, upload) => this.#engine.writeFile(id, path.bucket, path.key, data, upload))
   }
 
@@ -272,7 +282,7 @@ export class NativeBackend implements Backend {
   upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {
     if (size < this.#partSize) {
       const headers = attributeHeaders(options?.attributes)
-      return this.#call('upload', path.url, options, (id) => this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers })))
+      return this.#call('upload', path.url, options, (id) => this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers, ...this.#checksumOption() })))
     }
     return this.#multipartPut('upload', path, localPath, size, options, (id, upload) =>
       this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, upload)),
@@ -303,7 +313,7 @@ export class NativeBackend implements Backend {
     const partSize = uploadPartSize(size, this.#partSize)
     const uploadId = await createUpload(this, path, options)
     try {
-      return await this.#call(op, path.url, options, (id) => start(id, { uploadId, partSize }))
+      return await this.#call(op, path.url, options, (id) => start(id, { uploadId, partSize, ...this.#checksumOption() }))
     } catch (error) {
       let etag = ''
       const expected = async (): Promise<string> => (etag = await multipartEtagOf(source, size, partSize))
@@ -313,12 +323,19 @@ export class NativeBackend implements Backend {
     }
   }
 
+  /** The engine's checksum option for an upload: the configured algorithm, or nothing when off. */
+  #checksumOption(): { checksum?: ChecksumAlgorithm } {
+    return this.#checksum ? { checksum: this.#checksum } : {}
+  }
+
   async head(path: S3Path, options?: CallOptions): Promise<ObjectHead> {
-    const response = await this.#request('stat', path, { method: 'HEAD', bucket: path.bucket, key: path.key }, options)
+    const headers: Array<[string, string]> = [['x-amz-checksum-mode', 'ENABLED']]
+    const response = await this.#request('stat', path, { method: 'HEAD', bucket: path.bucket, key: path.key, headers }, options)
     return {
       size: Number(response.headers['content-length'] ?? 0),
       mtimeMs: Date.parse(response.headers['last-modified'] ?? '') || 0,
       etag: response.headers.etag ?? '',
+      checksum: storedChecksumOfHeaders(response.headers),
       ...attributesFromHeaders(response.headers),
     }
   }
@@ -330,6 +347,8 @@ export class NativeBackend implements Backend {
   async copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }> {
     const headers: Array<[string, string]> = [['x-amz-copy-source', copySource(source.bucket, source.key)]]
     if (options?.ifMatch) headers.push(['x-amz-copy-source-if-match', options.ifMatch])
+    // The copy gets a checksum of the configured algorithm, computed by the server from the source.
+    if (this.#checksum) headers.push(['x-amz-checksum-algorithm', WIRE_NAMES[this.#checksum]])
     const response = await this.#request('copyFile', source, { method: 'PUT', bucket: target.bucket, key: target.key, headers }, options)
     const body = response.body.toString('utf8')
     throwIfErrorBody(body, 'copyFile', source.url)
@@ -355,7 +374,13 @@ export class NativeBackend implements Backend {
     const response = await this.#request(
       'writeFile',
       path,
-      { method: 'POST', bucket: path.bucket, key: path.key, query: 'uploads=', headers: attributeHeaders(options?.attributes) },
+      {
+        method: 'POST',
+        bucket: path.bucket,
+        key: path.key,
+        query: 'uploads=',
+        headers: [...attributeHeaders(options?.attributes), ...multipartChecksumHeaders(options?.checksummed === false ? undefined : this.#checksum)],
+      },
       options,
       true,
     )
@@ -364,10 +389,12 @@ export class NativeBackend implements Backend {
     return { uploadId, attempts: response.attempts }
   }
 
-  async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string> {
+  async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: PartOptions): Promise<UploadedPart> {
     const query = canonicalQuery({ partNumber: String(partNumber), uploadId })
-    const response = await this.#request('writeFile', path, { method: 'PUT', bucket: path.bucket, key: path.key, query, body }, options)
-    return response.headers.etag ?? ''
+    const algorithm = options?.checksummed === false ? undefined : this.#checksum
+    const request: RawRequest = { method: 'PUT', bucket: path.bucket, key: path.key, query, body, ...(algorithm ? { checksum: algorithm } : {}) }
+    const response = await this.#request('writeFile', path, request, options)
+    return { etag: response.headers.etag ?? '', checksum: algorithm ? response.headers[checksumHeaderName(algorithm)] : undefined }
   }
 
   async uploadPartCopy(
@@ -377,7 +404,7 @@ export class NativeBackend implements Backend {
     source: S3Path,
     range: { start: number; end: number },
     options?: ReadOptions,
-  ): Promise<string> {
+  ): Promise<UploadedPart> {
     const query = canonicalQuery({ partNumber: String(partNumber), uploadId })
     const headers: Array<[string, string]> = [
       ['x-amz-copy-source', copySource(source.bucket, source.key)],
@@ -387,13 +414,13 @@ export class NativeBackend implements Backend {
     const response = await this.#request('copyFile', source, { method: 'PUT', bucket: path.bucket, key: path.key, query, headers }, options)
     const body = response.body.toString('utf8')
     throwIfErrorBody(body, 'copyFile', source.url)
-    return xmlText(body, 'ETag') ?? ''
+    return { etag: xmlText(body, 'ETag') ?? '' }
   }
 
   async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
     const xml =
       '<CompleteMultipartUpload>' +
-      parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag></Part>`).join('') +
+      parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag>${this.#partChecksumXml(p)}</Part>`).join('') +
       '</CompleteMultipartUpload>'
     const response = await this.#request(
       'writeFile',
@@ -404,6 +431,12 @@ export class NativeBackend implements Backend {
     const body = response.body.toString('utf8')
     throwIfErrorBody(body, 'writeFile', path.url)
     return { etag: xmlText(body, 'ETag') ?? '' }
+  }
+
+  #partChecksumXml(part: CompletedPart): string {
+    if (!this.#checksum || !part.checksum) return ''
+    const element = `Checksum${WIRE_NAMES[this.#checksum]}`
+    return `<${element}>${xmlEscape(part.checksum)}</${element}>`
   }
 
   async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {

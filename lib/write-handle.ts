@@ -145,7 +145,7 @@ export class WriteHandle {
     const uploadId = this.#uploadId
     const upload: Promise<void> = uploadId
       .then((id) => this.#backend.uploadPart(this.#path, id, partNumber, body, options))
-      .then((etag) => void this.#parts.push({ partNumber, etag }))
+      .then((part) => void this.#parts.push({ partNumber, ...part }))
       .catch((error: unknown) => void (this.#failure ??= error))
       .finally(() => this.#inFlight.delete(upload))
     this.#inFlight.add(upload)

@@ -43,6 +43,11 @@ std::string CodeForS3Error(const std::string& s3_code, int http_status) {
       {"SlowDown", "EBUSY"},
       {"ServiceUnavailable", "EBUSY"},
       {"RequestTimeout", "ETIMEDOUT"},
+      // The bytes the server received are not the bytes whose checksum was sent.
+      {"BadDigest", "EBADMSG"},
+      {"InvalidDigest", "EBADMSG"},
+      {"XAmzContentChecksumMismatch", "EBADMSG"},
+      {"XAmzContentSHA256Mismatch", "EBADMSG"},
   };
   for (const auto& e : kByS3Code) {
     if (s3_code == e.s3_code) return e.code;

@@ -14,6 +14,7 @@ void FsOperation::Head(std::function<void(const engine::Status&, const ObjectMet
   request.method = "HEAD";
   request.bucket = path_.bucket;
   request.key = path_.key;
+  request.headers.emplace_back("x-amz-checksum-mode", "ENABLED");
   Send(std::move(request), [this, then = std::move(then)](S3Response& response) {
     if (response.ok()) return then(engine::Status::Ok(), MetadataFromHeaders(response));
     engine::Status status = StatusOf(response);
@@ -76,6 +77,7 @@ void FsOperation::StatPath(std::function<void(const FileInfo&)> found, std::func
       info.content_type = metadata.content_type;
       info.cache_control = metadata.cache_control;
       info.user_metadata = metadata.user_metadata;
+      info.checksum = metadata.checksum;
       return found(info);
     }
     if (status.code == "ENOENT") return as_directory();

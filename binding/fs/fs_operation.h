@@ -24,6 +24,7 @@ struct FileInfo {
   std::string content_type;
   std::string cache_control;
   HeaderList user_metadata;
+  std::optional<StoredChecksum> checksum;
 };
 
 // "" for the root, otherwise the key with exactly one trailing '/'.

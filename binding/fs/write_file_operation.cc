@@ -23,6 +23,7 @@ void WriteFileOperation::Start() {
   request.has_body = true;
   request.upload_id = upload_id_;
   request.part_size = part_size_;
+  request.upload_checksum = checksum_;
   request.moved = &bytes_moved_;
   Send(std::move(request), [this](S3Response& response) {
     if (!response.ok()) return Fail(response);

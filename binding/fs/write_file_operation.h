@@ -18,6 +18,9 @@ class WriteFileOperation : public FsOperation {
   // The object's headers (Content-Type, Cache-Control, x-amz-meta-*); application/octet-stream
   // when none names a type.
   void SetHeaders(HeaderList headers) { headers_ = std::move(headers); }
+  // The checksum of every request's body, for the server to verify (each part's, in a multipart
+  // upload).
+  void SetChecksum(ChecksumAlgorithm algorithm) { checksum_ = algorithm; }
   // Uploads in parts of `part_size` under an upload the caller created and will abort on failure.
   void ContinueUpload(std::string upload_id, size_t part_size) {
     upload_id_ = std::move(upload_id);
@@ -29,6 +32,7 @@ class WriteFileOperation : public FsOperation {
   size_t size_;
   std::string local_file_;
   HeaderList headers_;
+  ChecksumAlgorithm checksum_ = ChecksumAlgorithm::kNone;
   std::string upload_id_;
   size_t part_size_ = 0;
   std::string etag_;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "fs/download_operation.h"
@@ -48,8 +49,9 @@ uint64_t ByteCountArgument(const Napi::CallbackInfo& info, size_t at, const char
   return static_cast<uint64_t>(value);
 }
 
-// An optional { headers?: [name, value][], uploadId?, partSize? }: the object's headers
-// (Content-Type, Cache-Control, x-amz-meta-*), and the multipart upload the caller created for it.
+// An optional { headers?: [name, value][], checksum?, uploadId?, partSize? }: the object's headers
+// (Content-Type, Cache-Control, x-amz-meta-*), the checksum the server is to verify (a name of
+// ChecksumAlgorithmNamed), and the multipart upload the caller created for it.
 void WriteOptionsArgument(const Napi::CallbackInfo& info, size_t at, WriteFileOperation& operation) {
   if (!info[at].IsObject()) return;
   Napi::Object options = info[at].As<Napi::Object>();
@@ -64,6 +66,13 @@ void WriteOptionsArgument(const Napi::CallbackInfo& info, size_t at, WriteFileOp
       list.emplace_back(pair.As<Napi::Array>().Get(0u).As<Napi::String>().Utf8Value(), pair.As<Napi::Array>().Get(1u).As<Napi::String>().Utf8Value());
     }
     operation.SetHeaders(std::move(list));
+  }
+  if (!options.Get("checksum").IsUndefined()) {
+    const Napi::Value name = options.Get("checksum");
+    const std::optional<ChecksumAlgorithm> algorithm =
+        name.IsString() ? ChecksumAlgorithmNamed(name.As<Napi::String>().Utf8Value()) : std::nullopt;
+    if (!algorithm) throw TypeError(info.Env(), "checksum must be crc64nvme, crc32c, crc32, sha256 or off");
+    operation.SetChecksum(*algorithm);
   }
   if (options.Get("uploadId").IsUndefined()) return;
   if (!options.Get("uploadId").IsString()) throw TypeError(info.Env(), "uploadId must be a string");
@@ -266,6 +275,13 @@ Napi::Value EngineWrap::Stat(const Napi::CallbackInfo& info) {
       Napi::Object metadata = Napi::Object::New(env);
       for (const auto& [name, value] : st.user_metadata) metadata.Set(name, value);
       result.Set("metadata", metadata);
+      if (st.checksum) {
+        Napi::Object checksum = Napi::Object::New(env);
+        checksum.Set("algorithm", std::string(ChecksumAlgorithmName(st.checksum->algorithm)));
+        checksum.Set("value", st.checksum->value);
+        checksum.Set("type", st.checksum->full_object ? "FULL_OBJECT" : "COMPOSITE");
+        result.Set("checksum", checksum);
+      }
     }
     return result;
   });
@@ -406,7 +422,7 @@ Napi::Value EngineWrap::Upload(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EngineWrap::Request(const Napi::CallbackInfo& info) {
-  // (id, { method, bucket, key, query, headers: [name, value][], body? })
+  // (id, { method, bucket, key, query, headers: [name, value][], body?, checksum? })
   Napi::Env env = info.Env();
   if (!info[1].IsObject()) throw TypeError(env, "request expects a request object");
   Napi::Object spec = info[1].As<Napi::Object>();
@@ -430,6 +446,11 @@ Napi::Value EngineWrap::Request(const Napi::CallbackInfo& info) {
     request.body_size = bytes.ByteLength();
     request.has_body = true;
     keep_alive.push_back(Napi::Persistent(body));
+  }
+  if (spec.Get("checksum").IsString()) {
+    const std::optional<ChecksumAlgorithm> algorithm = ChecksumAlgorithmNamed(spec.Get("checksum").As<Napi::String>().Utf8Value());
+    if (!algorithm) throw TypeError(env, "checksum must be crc64nvme, crc32c, crc32, sha256 or off");
+    request.upload_checksum = *algorithm;
   }
   auto operation = std::make_shared<RequestOperation>(*engine_, std::move(request));
   RequestOperation* call = operation.get();

@@ -7,6 +7,26 @@
 
 namespace s3fs {
 
+namespace {
+
+aws_s3_checksum_algorithm CrtChecksumAlgorithm(ChecksumAlgorithm algorithm) {
+  switch (algorithm) {
+    case ChecksumAlgorithm::kCrc32:
+      return AWS_SCA_CRC32;
+    case ChecksumAlgorithm::kCrc32c:
+      return AWS_SCA_CRC32C;
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return AWS_SCA_CRC64NVME;
+    case ChecksumAlgorithm::kSha256:
+      return AWS_SCA_SHA256;
+    case ChecksumAlgorithm::kNone:
+      break;
+  }
+  return AWS_SCA_NONE;
+}
+
+}  // namespace
+
 bool MetaRequestCall::Begin(S3Response& refusal) {
   if (!message_.Build(engine_, request_, caller_memory_)) {
     refusal.crt_error = aws_last_error();
@@ -22,6 +42,12 @@ bool MetaRequestCall::Begin(S3Response& refusal) {
   options.body_callback = &MetaRequestCall::OnBody;
   options.finish_callback = &MetaRequestCall::OnFinish;
   options.shutdown_callback = &MetaRequestCall::OnShutdown;
+  aws_s3_checksum_config checksum{};
+  if (request_.upload_checksum != ChecksumAlgorithm::kNone) {
+    checksum.location = AWS_SCL_HEADER;
+    checksum.checksum_algorithm = CrtChecksumAlgorithm(request_.upload_checksum);
+    options.checksum_config = &checksum;
+  }
   aws_s3_meta_request_resume_token* resume = nullptr;
   if (!request_.upload_id.empty()) {
     aws_s3_upload_resume_token_options upload{};

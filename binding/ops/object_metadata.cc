@@ -51,7 +51,20 @@ ObjectMetadata MetadataFromHeaders(const S3Response& response) {
   for (const auto& [name, value] : response.headers) {
     if (name.compare(0, kUserPrefix.size(), kUserPrefix) == 0) metadata.user_metadata.emplace_back(name.substr(kUserPrefix.size()), value);
   }
+  metadata.checksum = StoredChecksumOf(response);
   return metadata;
+}
+
+std::optional<StoredChecksum> StoredChecksumOf(const S3Response& response) {
+  for (ChecksumAlgorithm algorithm : {ChecksumAlgorithm::kCrc64Nvme, ChecksumAlgorithm::kCrc32c, ChecksumAlgorithm::kCrc32,
+                                      ChecksumAlgorithm::kSha256}) {
+    std::string value = response.Header(ChecksumHeaderName(algorithm));
+    if (value.empty()) continue;
+    const std::string type = response.Header("x-amz-checksum-type");
+    const bool composite = type == "COMPOSITE" || (type.empty() && value.find('-') != std::string::npos);
+    return StoredChecksum{algorithm, std::move(value), !composite};
+  }
+  return std::nullopt;
 }
 
 }  // namespace s3fs

@@ -17,7 +17,11 @@ struct ObjectMetadata {
   std::string cache_control;
   // x-amz-meta-* headers, names without the prefix.
   HeaderList user_metadata;
+  // Reported when the request asked for it (x-amz-checksum-mode: ENABLED) and the object has one.
+  std::optional<StoredChecksum> checksum;
 };
+
+std::optional<StoredChecksum> StoredChecksumOf(const S3Response& response);
 
 ObjectMetadata MetadataFromHeaders(const S3Response& response);
 // The whole object's size from a GET's answer: a 206's Content-Range total, or a 200's length.

@@ -101,8 +101,24 @@ void PooledCall::OnSignTask(aws_channel_task*, void* user_data, aws_task_status 
   self->Sign();
 }
 
+// Computed here, on the connection's event loop, not on the thread that started the call: a large
+// body's checksum is CPU work. Bodies the caller thread's loop sends are at most 256 KiB.
+void PooledCall::AddBodyChecksum() {
+  if (request_.upload_checksum == ChecksumAlgorithm::kNone || !request_.has_body) return;
+  if (body_checksum_.empty()) {
+    RunningChecksum checksum(request_.upload_checksum);
+    checksum.Update(request_.body, request_.body_size);
+    body_checksum_ = checksum.Finish();
+  }
+  const std::string_view name = ChecksumHeaderName(request_.upload_checksum);
+  aws_http_header header{aws_byte_cursor_from_array(name.data(), name.size()),
+                         aws_byte_cursor_from_array(body_checksum_.data(), body_checksum_.size())};
+  aws_http_message_add_header(message_->message(), header);
+}
+
 void PooledCall::Sign() {
   if (cancelled()) return FinishUnsent(AWS_ERROR_S3_CANCELED);
+  AddBodyChecksum();
   aws_signing_config_aws signing = *engine_.signing_config();
   aws_date_time_init_now(&signing.date);
   aws_signable* signable = aws_signable_new_http_request(engine_.allocator(), message_->message());

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "ops/s3_call.h"
 #include "ops/s3_message.h"
@@ -34,6 +35,7 @@ class PooledCall : public S3Call {
   // A fresh response and signed-to-be message for a try; the pool to send it on, or null.
   aws_http_connection_manager* Prepare();
   void Attempt();
+  void AddBodyChecksum();
   void Sign();
   void SendRequest();
   void ReleaseConnection();
@@ -58,6 +60,8 @@ class PooledCall : public S3Call {
   int retry_error_ = 0;
   aws_retry_error_type retry_type_ = AWS_RETRY_ERROR_TYPE_TRANSIENT;
   aws_channel_task sign_task_{};
+  // The body's checksum header value, computed for the first try and sent again by the others.
+  std::string body_checksum_;
   int attempts_ = 0;
   aws_signable* signable_ = nullptr;
   aws_http_connection_manager* pool_ = nullptr;

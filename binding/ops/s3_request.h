@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "ops/checksum.h"
+
 namespace s3fs {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -36,6 +38,9 @@ struct S3Request {
   // whether its CreateMultipartUpload was retried), in parts of this size.
   std::string upload_id;
   size_t part_size = 0;
+  // A PUT's (each part's) checksum, computed off the caller's thread and sent for the server to
+  // verify against what it received.
+  ChecksumAlgorithm upload_checksum = ChecksumAlgorithm::kNone;
   // When set, every body byte sent or received is added here: a transfer's progress.
   std::atomic<uint64_t>* moved = nullptr;
 

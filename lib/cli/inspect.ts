@@ -48,8 +48,11 @@ export async function stat(fs: S3FileSystem, url: string, options: OutputOptions
     ...(st.isFile() ? { mtime: st.mtime.toISOString() } : {}),
     ...(st.etag ? { etag: st.etag } : {}),
   }
-  if (options.json) write(JSON.stringify(fields))
-  else for (const [name, value] of Object.entries(fields)) write(`${`${name}:`.padEnd(6)} ${value}`)
+  if (options.json) write(JSON.stringify({ ...fields, ...(st.checksum ? { checksum: st.checksum } : {}) }))
+  else {
+    for (const [name, value] of Object.entries(fields)) write(`${`${name}:`.padEnd(6)} ${value}`)
+    if (st.checksum) write(`checksum: ${st.checksum.algorithm} ${st.checksum.value} (${st.checksum.type === 'COMPOSITE' ? 'of its parts' : 'whole object'})`)
+  }
 }
 
 export async function cat(fs: S3FileSystem, urls: string[], options: OutputOptions): Promise<void> {

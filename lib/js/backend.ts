@@ -32,9 +32,12 @@ import type {
   MultipartUploadEntry,
   ObjectHead,
   ReadOptions,
+  PartOptions,
   TransferCallOptions,
+  UploadedPart,
   WriteOptions,
 } from '../backend.js'
+import { type ChecksumAlgorithm, type StoredChecksum, algorithmOf, multipartChecksumType, storedChecksum, WIRE_NAMES } from '../checksums.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
@@ -47,6 +50,19 @@ import { WriteHandle } from '../write-handle.js'
 import { createS3Client } from './client.js'
 import { errorFromSdk } from './errors.js'
 
+
+/** The checksum fields of the SDK's results. */
+interface SdkChecksums {
+  ChecksumCRC64NVME?: string
+  ChecksumCRC32C?: string
+  ChecksumCRC32?: string
+  ChecksumSHA256?: string
+  ChecksumType?: string
+}
+
+function storedChecksumOf(result: SdkChecksums): StoredChecksum | undefined {
+  return storedChecksum((algorithm) => result[`Checksum${WIRE_NAMES[algorithm]}`], result.ChecksumType)
+}
 const READ_ATTEMPTS = 3
 const READ_PARALLELISM = 8
 const UPLOAD_PARALLELISM = 4
@@ -71,6 +87,8 @@ export class JsBackend implements Backend {
   readonly name = 'js' as const
   readonly #client: S3Client
   readonly #config: ResolvedConfig
+  /** What every upload carries for the server to verify (config.checksum). */
+  readonly #checksum: ChecksumAlgorithm | undefined
   /** host:port of the endpoint, for errors from a server that does not speak S3. */
   readonly #endpoint: string
   #closed = false
@@ -82,6 +100,7 @@ export class JsBackend implements Backend {
 
   constructor(config: ResolvedConfig) {
     this.#config = config
+    this.#checksum = algorithmOf(config.checksum)
     this.#endpoint = config.endpointHost === '' ? `s3.${config.region}.amazonaws.com:443` : `${config.endpointHost}:${config.endpointPort || (config.useHttps ? 443 : 80)}`
     this.#client = createS3Client(config)
     // One listener per request in flight, thousands at a time: not a leak.
@@ -141,16 +160,17 @@ export class JsBackend implements Backend {
   /** HEAD; a failure other than 404 is looked up with a one-byte GET, since HEAD errors carry no S3 code. */
   async #head(op: string, path: S3Path, options?: CallOptions): Promise<ObjectHead> {
     try {
-      const head = await this.#send<{ ContentLength?: number; LastModified?: Date; ETag?: string; ContentType?: string; CacheControl?: string; Metadata?: Record<string, string> }>(
+      const head = await this.#send<{ ContentLength?: number; LastModified?: Date; ETag?: string; ContentType?: string; CacheControl?: string; Metadata?: Record<string, string> } & SdkChecksums>(
         op,
         path.url,
-        new HeadObjectCommand({ Bucket: path.bucket, Key: path.key }),
+        new HeadObjectCommand({ Bucket: path.bucket, Key: path.key, ChecksumMode: 'ENABLED' }),
         options,
       )
       return {
         size: head.ContentLength ?? 0,
         mtimeMs: head.LastModified?.getTime() ?? 0,
         etag: head.ETag ?? '',
+        checksum: storedChecksumOf(head),
         ...(head.ContentType ? { contentType: head.ContentType } : {}),
         ...(head.CacheControl ? { cacheControl: head.CacheControl } : {}),
         metadata: head.Metadata ?? {},
@@ -288,7 +308,7 @@ export class JsBackend implements Backend {
       const put = await this.#send<{ ETag?: string }>(
         'writeFile',
         path.url,
-        new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ...sdkAttributes(options?.attributes) }),
+        new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ...this.#checksumParameter(), ...sdkAttributes(options?.attributes) }),
         options,
       )
       return { etag: put.ETag ?? '' }
@@ -442,6 +462,7 @@ export class JsBackend implements Backend {
         Key: target.key,
         CopySource: copySource(source.bucket, source.key).slice(1),
         ...(options?.ifMatch ? { CopySourceIfMatch: options.ifMatch } : {}),
+        ...this.#checksumParameter(),
       }),
       options,
     )
@@ -467,7 +488,13 @@ export class JsBackend implements Backend {
     const created = await this.#send<{ UploadId?: string; $metadata?: { attempts?: number } }>(
       'writeFile',
       path.url,
-      new CreateMultipartUploadCommand({ Bucket: path.bucket, Key: path.key, ...sdkAttributes(options?.attributes) }),
+      new CreateMultipartUploadCommand({
+        Bucket: path.bucket,
+        Key: path.key,
+        ...(options?.checksummed === false ? {} : this.#checksumParameter()),
+        ...(this.#checksum && options?.checksummed !== false ? { ChecksumType: multipartChecksumType(this.#checksum) } : {}),
+        ...sdkAttributes(options?.attributes),
+      }),
       options,
       true,
     )
@@ -475,14 +502,23 @@ export class JsBackend implements Backend {
     return { uploadId: created.UploadId, attempts: created.$metadata?.attempts ?? 1 }
   }
 
-  async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: CallOptions): Promise<string> {
-    const part = await this.#send<{ ETag?: string }>(
+  async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: PartOptions): Promise<UploadedPart> {
+    const checksummed = options?.checksummed !== false
+    const part = await this.#send<{ ETag?: string } & SdkChecksums>(
       'writeFile',
       path.url,
-      new UploadPartCommand({ Bucket: path.bucket, Key: path.key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }),
+      new UploadPartCommand({
+        Bucket: path.bucket,
+        Key: path.key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: body,
+        ContentLength: body.length,
+        ...(checksummed ? this.#checksumParameter() : {}),
+      }),
       options,
     )
-    return part.ETag ?? ''
+    return { etag: part.ETag ?? '', checksum: checksummed ? this.#partChecksum(part) : undefined }
   }
 
   async uploadPartCopy(
@@ -492,7 +528,7 @@ export class JsBackend implements Backend {
     source: S3Path,
     range: { start: number; end: number },
     options?: ReadOptions,
-  ): Promise<string> {
+  ): Promise<UploadedPart> {
     const part = await this.#send<{ CopyPartResult?: { ETag?: string } }>(
       'copyFile',
       source.url,
@@ -507,7 +543,7 @@ export class JsBackend implements Backend {
       }),
       options,
     )
-    return part.CopyPartResult?.ETag ?? ''
+    return { etag: part.CopyPartResult?.ETag ?? '' }
   }
 
   async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
@@ -518,11 +554,27 @@ export class JsBackend implements Backend {
         Bucket: path.bucket,
         Key: path.key,
         UploadId: uploadId,
-        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        MultipartUpload: {
+          Parts: parts.map((p) => ({
+            PartNumber: p.partNumber,
+            ETag: p.etag,
+            ...(this.#checksum && p.checksum ? { [`Checksum${WIRE_NAMES[this.#checksum]}`]: p.checksum } : {}),
+          })),
+        },
       }),
       options,
     )
     return { etag: done.ETag ?? '' }
+  }
+
+  /** The SDK's ChecksumAlgorithm parameter: it computes the checksum and sends it for the server to verify. */
+  #checksumParameter(): { ChecksumAlgorithm?: (typeof WIRE_NAMES)[ChecksumAlgorithm] } {
+    return this.#checksum ? { ChecksumAlgorithm: WIRE_NAMES[this.#checksum] } : {}
+  }
+
+  /** A part's checksum as the server reports it, of the upload's algorithm. */
+  #partChecksum(result: SdkChecksums): string | undefined {
+    return this.#checksum ? result[`Checksum${WIRE_NAMES[this.#checksum]}`] : undefined
   }
 
   async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {

@@ -120,6 +120,15 @@ describe('the s3fs command', () => {
     expect(readFileSync(path.join(back, 'sub', 'b.txt'), 'utf8')).toBe('changed\n')
   })
 
+  test('--checksum picks the algorithm uploads carry, and stat shows the one the object keeps', async () => {
+    const { dir } = localTree('checksum')
+    const target = url(`${uniquePrefix('cli-checksum')}/a.bin`)
+    expect(await s3fs(['--checksum', 'crc32c', 'cp', path.join(dir, 'a.bin'), target])).toMatchObject({ code: 0 })
+    expect(JSON.parse((await s3fs(['--json', 'stat', target])).stdout)).toMatchObject({ checksum: { algorithm: 'crc32c', type: 'FULL_OBJECT' } })
+    expect((await s3fs(['stat', target])).stdout).toMatch(/^checksum: crc32c \S+ \(whole object\)$/m)
+    expect(await s3fs(['--checksum', 'md5', 'stat', target])).toMatchObject({ code: 2 })
+  })
+
   test('a failure is one line with the code and the URL, exit 1; a usage error exits 2', async () => {
     const missing = url(`${uniquePrefix('cli')}/missing.bin`)
     for (const args of [['stat', missing], ['cat', missing], ['cp', missing, local], ['rm', missing]]) {

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import type net from 'node:net'
+import { Transform } from 'node:stream'
 
 /**
  * What the proxy does to a faulted request:
@@ -11,9 +12,22 @@ import type net from 'node:net'
  * - `slow-down` / `internal-error`: S3's 503 SlowDown or 500 InternalError, without forwarding;
  * - `refuse`: a new connection is reset as it opens, before any request;
  * - `hold`: the request reaches the server only once `hold()` has settled (not a fault: the test
- *   changes the server's state in between).
+ *   changes the server's state in between);
+ * - `corrupt-request` / `corrupt-response`: one byte in the middle of the request's body (on its way
+ *   to the server) or of the answer's body (on its way back) is flipped, and nothing else changes.
  */
-export type FaultKind = 'reset-request' | 'reset-response' | 'cut-body' | 'stall' | 'latency' | 'slow-down' | 'internal-error' | 'refuse' | 'hold'
+export type FaultKind =
+  | 'reset-request'
+  | 'reset-response'
+  | 'cut-body'
+  | 'stall'
+  | 'latency'
+  | 'slow-down'
+  | 'internal-error'
+  | 'refuse'
+  | 'hold'
+  | 'corrupt-request'
+  | 'corrupt-response'
 
 export interface FaultPlan {
   kind: FaultKind
@@ -33,6 +47,22 @@ export interface FaultProxy {
   /** Changes the plan for the requests that follow; undefined passes everything. */
   setPlan(plan: FaultPlan | undefined): void
   close(): Promise<void>
+}
+
+/** Passes a body of `length` bytes through with the bit pattern of its middle byte inverted. */
+function flippingMiddleByte(length: number): Transform {
+  const target = Math.floor(length / 2)
+  let seen = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (target >= seen && target < seen + chunk.length) {
+        chunk = Buffer.from(chunk)
+        chunk[target - seen] = chunk[target - seen]! ^ 0xff
+      }
+      seen += chunk.length
+      done(null, chunk)
+    },
+  })
 }
 
 function s3Error(status: number, code: string, message: string): { status: number; body: string } {
@@ -118,14 +148,16 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
               return
             }
             response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
-            answer.pipe(response)
+            if (kind === 'corrupt-response') answer.pipe(flippingMiddleByte(Number(answer.headers['content-length'] ?? 0))).pipe(response)
+            else answer.pipe(response)
           }
           if (kind === 'latency') setTimeout(forward, current?.latencyMs ?? 200)
           else forward()
         },
       )
       upstream.on('error', () => socket.destroy())
-      request.pipe(upstream)
+      if (kind === 'corrupt-request') request.pipe(flippingMiddleByte(Number(request.headers['content-length'] ?? 0))).pipe(upstream)
+      else request.pipe(upstream)
     }
     if (kind === 'hold' && current?.hold) {
       request.pause()

@@ -1,0 +1,193 @@
+#include "ops/checksum.h"
+
+#include <aws/cal/hash.h>
+#include <aws/checksums/crc.h>
+#include <aws/common/byte_buf.h>
+#include <aws/common/encoding.h>
+
+#include <array>
+#include <utility>
+
+namespace s3fs {
+
+namespace {
+
+struct CrcShape {
+  int width;
+  // The polynomial, bit-reversed (these CRCs are reflected).
+  uint64_t reflected_polynomial;
+};
+
+CrcShape ShapeOf(ChecksumAlgorithm algorithm) {
+  switch (algorithm) {
+    case ChecksumAlgorithm::kCrc32:
+      return {32, 0xEDB88320u};
+    case ChecksumAlgorithm::kCrc32c:
+      return {32, 0x82F63B78u};
+    default:
+      return {64, 0x9A6C9329AC4BC9B5ull};
+  }
+}
+
+// a * b modulo the polynomial, both polynomials with x^0 in the top bit of the CRC's width.
+uint64_t MultiplyModulo(const CrcShape& shape, uint64_t a, uint64_t b) {
+  uint64_t mask = uint64_t{1} << (shape.width - 1);
+  uint64_t product = 0;
+  while (mask != 0) {
+    if (a & mask) {
+      product ^= b;
+      if ((a & (mask - 1)) == 0) break;
+    }
+    mask >>= 1;
+    b = (b & 1) ? (b >> 1) ^ shape.reflected_polynomial : b >> 1;
+  }
+  return product;
+}
+
+// x^(8 * bytes) modulo the polynomial, by squaring: x^(2^k) for k = 3, 4, ...
+uint64_t PowerOfXForBytes(const CrcShape& shape, uint64_t bytes) {
+  uint64_t result = uint64_t{1} << (shape.width - 1);  // x^0
+  uint64_t square = uint64_t{1} << (shape.width - 2);  // x^1
+  for (int k = 0; k < 3; ++k) square = MultiplyModulo(shape, square, square);  // x^8
+  while (bytes != 0) {
+    if (bytes & 1) result = MultiplyModulo(shape, square, result);
+    bytes >>= 1;
+    square = MultiplyModulo(shape, square, square);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::optional<ChecksumAlgorithm> ChecksumAlgorithmNamed(std::string_view name) {
+  if (name == "off") return ChecksumAlgorithm::kNone;
+  if (name == "crc32") return ChecksumAlgorithm::kCrc32;
+  if (name == "crc32c") return ChecksumAlgorithm::kCrc32c;
+  if (name == "crc64nvme") return ChecksumAlgorithm::kCrc64Nvme;
+  if (name == "sha256") return ChecksumAlgorithm::kSha256;
+  return std::nullopt;
+}
+
+std::string_view ChecksumAlgorithmName(ChecksumAlgorithm algorithm) {
+  switch (algorithm) {
+    case ChecksumAlgorithm::kCrc32:
+      return "crc32";
+    case ChecksumAlgorithm::kCrc32c:
+      return "crc32c";
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return "crc64nvme";
+    case ChecksumAlgorithm::kSha256:
+      return "sha256";
+    case ChecksumAlgorithm::kNone:
+      break;
+  }
+  return "off";
+}
+
+std::string_view ChecksumWireName(ChecksumAlgorithm algorithm) {
+  switch (algorithm) {
+    case ChecksumAlgorithm::kCrc32:
+      return "CRC32";
+    case ChecksumAlgorithm::kCrc32c:
+      return "CRC32C";
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return "CRC64NVME";
+    case ChecksumAlgorithm::kSha256:
+      return "SHA256";
+    case ChecksumAlgorithm::kNone:
+      break;
+  }
+  return "";
+}
+
+std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm) {
+  switch (algorithm) {
+    case ChecksumAlgorithm::kCrc32:
+      return "x-amz-checksum-crc32";
+    case ChecksumAlgorithm::kCrc32c:
+      return "x-amz-checksum-crc32c";
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return "x-amz-checksum-crc64nvme";
+    case ChecksumAlgorithm::kSha256:
+      return "x-amz-checksum-sha256";
+    case ChecksumAlgorithm::kNone:
+      break;
+  }
+  return "";
+}
+
+uint64_t ComputeCrc(ChecksumAlgorithm algorithm, const uint8_t* data, size_t size, uint64_t previous) {
+  switch (algorithm) {
+    case ChecksumAlgorithm::kCrc32:
+      return aws_checksums_crc32_ex(data, size, static_cast<uint32_t>(previous));
+    case ChecksumAlgorithm::kCrc32c:
+      return aws_checksums_crc32c_ex(data, size, static_cast<uint32_t>(previous));
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return aws_checksums_crc64nvme_ex(data, size, previous);
+    default:
+      return 0;
+  }
+}
+
+uint64_t CombineCrc(ChecksumAlgorithm algorithm, uint64_t crc_first, uint64_t crc_second, uint64_t second_length) {
+  const CrcShape shape = ShapeOf(algorithm);
+  return MultiplyModulo(shape, PowerOfXForBytes(shape, second_length), crc_first) ^ crc_second;
+}
+
+RunningChecksum::RunningChecksum(ChecksumAlgorithm algorithm) : algorithm_(algorithm) {
+  if (algorithm_ == ChecksumAlgorithm::kSha256) sha256_ = aws_sha256_new(aws_default_allocator());
+}
+
+RunningChecksum::~RunningChecksum() {
+  if (sha256_ != nullptr) aws_hash_destroy(sha256_);
+}
+
+RunningChecksum::RunningChecksum(RunningChecksum&& other) noexcept
+    : algorithm_(other.algorithm_), crc_(other.crc_), length_(other.length_), sha256_(std::exchange(other.sha256_, nullptr)) {}
+
+RunningChecksum& RunningChecksum::operator=(RunningChecksum&& other) noexcept {
+  if (this != &other) {
+    if (sha256_ != nullptr) aws_hash_destroy(sha256_);
+    algorithm_ = other.algorithm_;
+    crc_ = other.crc_;
+    length_ = other.length_;
+    sha256_ = std::exchange(other.sha256_, nullptr);
+  }
+  return *this;
+}
+
+void RunningChecksum::Update(const uint8_t* data, size_t size) {
+  if (size == 0) return;
+  length_ += size;
+  if (sha256_ != nullptr) {
+    aws_byte_cursor cursor = aws_byte_cursor_from_array(data, size);
+    aws_hash_update(sha256_, &cursor);
+    return;
+  }
+  crc_ = ComputeCrc(algorithm_, data, size, crc_);
+}
+
+void RunningChecksum::Append(const RunningChecksum& next) {
+  crc_ = CombineCrc(algorithm_, crc_, next.crc_, next.length_);
+  length_ += next.length_;
+}
+
+std::string RunningChecksum::Finish() {
+  std::array<uint8_t, 32> raw{};
+  size_t raw_size = 0;
+  if (sha256_ != nullptr) {
+    aws_byte_buf digest = aws_byte_buf_from_empty_array(raw.data(), raw.size());
+    if (aws_hash_finalize(sha256_, &digest, 0) != AWS_OP_SUCCESS) return "";
+    raw_size = digest.len;
+  } else {
+    raw_size = ShapeOf(algorithm_).width / 8;
+    for (size_t i = 0; i < raw_size; ++i) raw[i] = static_cast<uint8_t>(crc_ >> (8 * (raw_size - 1 - i)));
+  }
+  aws_byte_cursor input = aws_byte_cursor_from_array(raw.data(), raw_size);
+  std::array<uint8_t, 64> encoded{};
+  aws_byte_buf output = aws_byte_buf_from_empty_array(encoded.data(), encoded.size());
+  if (aws_base64_encode(&input, &output) != AWS_OP_SUCCESS) return "";
+  return std::string(reinterpret_cast<const char*>(output.buffer), output.len);
+}
+
+}  // namespace s3fs

@@ -1,0 +1,69 @@
+// S3's flexible checksums (x-amz-checksum-*): the names each algorithm goes by on the wire, the
+// headers that declare one for a multipart upload, and the stored checksum a response reports.
+import type { ChecksumChoice } from './config.js'
+
+export type ChecksumAlgorithm = Exclude<ChecksumChoice, 'off'>
+
+/** A checksum S3 keeps with an object: of the whole object, or (COMPOSITE) of its parts' checksums. */
+export interface StoredChecksum {
+  algorithm: ChecksumAlgorithm
+  /** Base64, as S3 writes it; a composite one ends in `-<parts>`. */
+  value: string
+  type: 'FULL_OBJECT' | 'COMPOSITE'
+}
+
+/** The name in x-amz-checksum-algorithm, in the SDK's parameters and in CompleteMultipartUpload's XML. */
+export const WIRE_NAMES: Record<ChecksumAlgorithm, 'CRC64NVME' | 'CRC32C' | 'CRC32' | 'SHA256'> = {
+  crc64nvme: 'CRC64NVME',
+  crc32c: 'CRC32C',
+  crc32: 'CRC32',
+  sha256: 'SHA256',
+}
+
+const ALGORITHMS = Object.keys(WIRE_NAMES) as ChecksumAlgorithm[]
+
+/** The algorithm a configuration chooses, none when checksums are off. */
+export function algorithmOf(choice: ChecksumChoice): ChecksumAlgorithm | undefined {
+  return choice === 'off' ? undefined : choice
+}
+
+/**
+ * What a multipart upload declares when it is created: its parts carry this algorithm, and S3 keeps
+ * a full-object CRC (computed from the parts' CRCs, each verified on arrival) or, for SHA-256, which
+ * does not combine, a checksum of the parts' checksums.
+ */
+export function multipartChecksumType(algorithm: ChecksumAlgorithm): StoredChecksum['type'] {
+  return algorithm === 'sha256' ? 'COMPOSITE' : 'FULL_OBJECT'
+}
+
+export function multipartChecksumHeaders(algorithm: ChecksumAlgorithm | undefined): Array<[string, string]> {
+  if (algorithm === undefined) return []
+  return [
+    ['x-amz-checksum-algorithm', WIRE_NAMES[algorithm]],
+    ['x-amz-checksum-type', multipartChecksumType(algorithm)],
+  ]
+}
+
+/** The header that carries a value of `algorithm`. */
+export function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
+  return `x-amz-checksum-${algorithm}`
+}
+
+/**
+ * The stored checksum a response reports, given how to look up a value of each algorithm (a header,
+ * an SDK field) and the declared type, if any.
+ */
+export function storedChecksum(valueOf: (algorithm: ChecksumAlgorithm) => string | undefined, declaredType: string | undefined): StoredChecksum | undefined {
+  for (const algorithm of ALGORITHMS) {
+    const value = valueOf(algorithm)
+    if (!value) continue
+    const composite = declaredType === 'COMPOSITE' || (declaredType === undefined && /-\d+$/.test(value))
+    return { algorithm, value, type: composite ? 'COMPOSITE' : 'FULL_OBJECT' }
+  }
+  return undefined
+}
+
+/** The stored checksum among a response's headers (names lower-cased), if it reports one. */
+export function storedChecksumOfHeaders(headers: Record<string, string | undefined>): StoredChecksum | undefined {
+  return storedChecksum((algorithm) => headers[checksumHeaderName(algorithm)], headers['x-amz-checksum-type'])
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto'
+
+import { HeadObjectCommand } from '@aws-sdk/client-s3'
+import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+
+import { type ChecksumChoice, S3FileSystem } from '../../lib/index.js'
+import { type FaultProxy, startFaultProxy } from '../server/fault-proxy.js'
+import { BUCKET, expectNoMultipartUploads, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+
+const PART = 5 * 1024 * 1024
+
+/** The value S3 keeps for these bytes, computed here independently of the library. */
+async function expected(algorithm: Exclude<ChecksumChoice, 'off'>, data: Uint8Array): Promise<string> {
+  if (algorithm === 'sha256') return createHash('sha256').update(data).digest('base64')
+  const checksum = algorithm === 'crc64nvme' ? new Crc64Nvme() : algorithm === 'crc32c' ? new Crc32c() : new Crc32()
+  checksum.update(data)
+  return Buffer.from(await checksum.digest()).toString('base64')
+}
+
+/** S3's composite SHA-256 of a multipart object: the SHA-256 of the parts' digests, then "-<parts>". */
+function compositeSha256(data: Uint8Array, partSize: number): string {
+  const digests: Buffer[] = []
+  for (let start = 0; start < data.length; start += partSize) digests.push(createHash('sha256').update(data.subarray(start, start + partSize)).digest())
+  return `${createHash('sha256').update(Buffer.concat(digests)).digest('base64')}-${digests.length}`
+}
+
+describe('every upload carries a checksum the server verifies and keeps', () => {
+  for (const algorithm of ['crc64nvme', 'crc32c', 'crc32', 'sha256'] as const) {
+    test(`${algorithm}: a single PUT, a multipart writeFile, a write stream and a copy; stat reports it`, async () => {
+      const fs = testFs({ checksum: algorithm, partSize: PART })
+      const prefix = uniquePrefix(`checksum-${algorithm}`)
+      const small = randomData(1000)
+      const large = randomData(2 * PART + 17)
+
+      await fs.writeFile(url(`${prefix}/small`), small)
+      expect((await fs.stat(url(`${prefix}/small`))).checksum).toEqual({ algorithm, value: await expected(algorithm, small), type: 'FULL_OBJECT' })
+
+      // CRCs combine, so a multipart object keeps one of its whole content; SHA-256 does not.
+      const whole = algorithm === 'sha256'
+        ? { algorithm, value: compositeSha256(large, PART), type: 'COMPOSITE' }
+        : { algorithm, value: await expected(algorithm, large), type: 'FULL_OBJECT' }
+      await fs.writeFile(url(`${prefix}/large`), large)
+      expect((await fs.stat(url(`${prefix}/large`))).checksum).toEqual(whole)
+
+      const stream = fs.createWriteStream(url(`${prefix}/stream`))
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject)
+        stream.end(large, resolve)
+      })
+      expect((await fs.stat(url(`${prefix}/stream`))).checksum).toEqual(whole)
+
+      await fs.cp(url(`${prefix}/large`), url(`${prefix}/copy`))
+      expect((await fs.stat(url(`${prefix}/copy`))).checksum).toMatchObject({ algorithm })
+      expect((await fs.readFile(url(`${prefix}/copy`))).equals(large)).toBe(true)
+      fs.close()
+    })
+  }
+
+  test("checksum: 'off' sends none", async () => {
+    const fs = testFs({ checksum: 'off', partSize: PART })
+    const key = url(`${uniquePrefix('checksum-off')}/object`)
+    await fs.writeFile(key, randomData(2 * PART + 1))
+    expect((await fs.stat(key)).checksum).toBeUndefined()
+    fs.close()
+  })
+
+  test('an unknown algorithm is refused before any request', () => {
+    expect(() => testFs({ checksum: 'md5' as ChecksumChoice })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+  })
+})
+
+describe('a byte flipped between this client and the server', () => {
+  let proxy: FaultProxy
+  beforeAll(async () => {
+    proxy = await startFaultProxy(server.port)
+  })
+  afterAll(() => proxy.close())
+
+  const writes: Array<[string, (fs: S3FileSystem, key: string, data: Buffer) => Promise<unknown>]> = [
+    ['a single PUT', (fs, key, data) => fs.writeFile(key, data.subarray(0, 64 * 1024))],
+    ['a multipart writeFile', (fs, key, data) => fs.writeFile(key, data)],
+    [
+      'a write stream',
+      (fs, key, data) =>
+        new Promise<void>((resolve, reject) => {
+          const stream = fs.createWriteStream(key)
+          stream.on('error', reject)
+          stream.end(data, resolve)
+        }),
+    ],
+  ]
+  for (const [name, write] of writes) {
+    test(`on upload (${name}): the server refuses it, the write fails with EBADMSG, and neither object nor upload is left`, async () => {
+      const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
+      const key = `${uniquePrefix('corrupt-upload')}/object`
+      // Every body-carrying PUT (the object, or each part) is corrupted, on every try.
+      proxy.setPlan({ kind: 'corrupt-request', every: 1, matches: (method) => method === 'PUT' })
+      const error = await write(fs, url(key), randomData(2 * PART + 3)).catch((e: unknown) => e)
+      proxy.setPlan(undefined)
+      fs.close()
+      expect(error).toMatchObject({ code: 'EBADMSG', httpStatus: 400 })
+      expect((error as Error).message).toContain(url(key))
+      await expectNoMultipartUploads(key)
+      const client = reference()
+      await expect(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).rejects.toMatchObject({ name: 'NotFound' })
+      client.destroy()
+    })
+  }
+})
