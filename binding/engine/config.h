@@ -37,6 +37,8 @@ struct Config {
   double throughput_target_gbps = 10.0;
   uint16_t event_loop_threads = 0;
   uint32_t max_retries = 0;
+  // Whole-object reads check the bytes against the object's stored checksum, when it has one.
+  bool verify_checksums = true;
 
   bool unsigned_requests = false;
   std::optional<StaticCredentials> static_credentials;

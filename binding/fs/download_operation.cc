@@ -1,8 +1,10 @@
 #include "fs/download_operation.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -47,7 +49,7 @@ engine::Status DownloadOperation::ResetDestination() {
     return engine::Status::Ok();
   }
   temp_path_ = local_path_ + ".s3fs-" + std::to_string(getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this));
-  fd_ = open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  fd_ = open(temp_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd_ < 0) return FileError(errno, "cannot create", temp_path_);
   return engine::Status::Ok();
 }
@@ -58,6 +60,21 @@ engine::Status DownloadOperation::PrepareDestination(uint64_t) { return engine::
 void DownloadOperation::Target(S3Request& request, uint64_t offset, size_t) {
   request.dest_fd = fd_;
   request.dest_fd_offset = offset;
+}
+
+engine::Status DownloadOperation::AddToChecksum(uint64_t offset, size_t length, RunningChecksum& checksum) {
+  constexpr size_t kChunk = 1024 * 1024;
+  std::vector<uint8_t> chunk(std::min(kChunk, length));
+  while (length > 0) {
+    const ssize_t n = pread(fd_, chunk.data(), std::min(chunk.size(), length), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FileError(errno, "cannot read back", temp_path_);
+    if (n == 0) return engine::Status::Error("EIO", "the file is shorter than the bytes written to it: " + temp_path_);
+    checksum.Update(chunk.data(), static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+    length -= static_cast<size_t>(n);
+  }
+  return engine::Status::Ok();
 }
 
 engine::Status DownloadOperation::StatusOfPart(const S3Response& response) {

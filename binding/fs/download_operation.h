@@ -20,6 +20,8 @@ class DownloadOperation : public WholeObjectRead {
   engine::Status PrepareDestination(uint64_t size) override;
   void Target(S3Request& request, uint64_t offset, size_t length) override;
   engine::Status StatusOfPart(const S3Response& response) override;
+  // Reads the range back from the file (the page cache, as a rule).
+  engine::Status AddToChecksum(uint64_t offset, size_t length, RunningChecksum& checksum) override;
   void Conclude(engine::Status status) override;
   void DiscardFile();
 

@@ -13,6 +13,11 @@ engine::Status ReadFileOperation::PrepareDestination(uint64_t size) {
   return engine::Status::Ok();
 }
 
+engine::Status ReadFileOperation::AddToChecksum(uint64_t offset, size_t length, RunningChecksum& checksum) {
+  checksum.Update(data_.get() + offset, length);
+  return engine::Status::Ok();
+}
+
 void ReadFileOperation::Target(S3Request& request, uint64_t offset, size_t length) {
   request.dest = data_.get() + offset;
   request.dest_size = length;

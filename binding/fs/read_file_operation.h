@@ -26,6 +26,7 @@ class ReadFileOperation : public WholeObjectRead {
   engine::Status ResetDestination() override;
   engine::Status PrepareDestination(uint64_t size) override;
   void Target(S3Request& request, uint64_t offset, size_t length) override;
+  engine::Status AddToChecksum(uint64_t offset, size_t length, RunningChecksum& checksum) override;
   void Conclude(engine::Status status) override;
 
   std::unique_ptr<uint8_t, LargeBufferDeleter> data_;

@@ -23,23 +23,31 @@ void WholeObjectRead::Attempt() {
     received_ = 0;
     in_flight_parts_ = 1;
     failure_ = engine::Status::Ok();
+    stored_checksum_.reset();
+    stored_checksum_known_ = !engine_.config().verify_checksums;
+    part_checksums_.clear();
+    unchecked_parts_.clear();
   }
   S3Request request;
   request.bucket = path_.bucket;
   request.key = path_.key;
   request.headers.emplace_back("Range", "bytes=0-" + std::to_string(engine_.config().part_size - 1));
+  if (engine_.config().verify_checksums) request.headers.emplace_back("x-amz-checksum-mode", "ENABLED");
   request.moved = &bytes_moved_;
   request.choose_dest = [this](const S3Response& response, S3Request& first) {
     size_t other_parts = 0;
-    ChooseFirstTarget(response, first, other_parts);
+    bool ask_checksum = false;
+    ChooseFirstTarget(response, first, other_parts, ask_checksum);
     // The other parts start as soon as the size is known, while the first part's body streams.
     for (size_t i = 0; i < other_parts; ++i) SendNextPart();
+    if (ask_checksum) SendChecksumHead();
   };
   Send(std::move(request), [this](S3Response& response) { OnFirstPart(response); });
 }
 
 // On a CRT thread, as the first part's body begins.
-void WholeObjectRead::ChooseFirstTarget(const S3Response& response, S3Request& request, size_t& other_parts) {
+void WholeObjectRead::ChooseFirstTarget(const S3Response& response, S3Request& request, size_t& other_parts,
+                                        bool& ask_checksum) {
   std::lock_guard<std::mutex> lock(parts_mutex_);
   const std::optional<uint64_t> size = ObjectSizeOf(response);
   const std::string etag = response.Header("etag");
@@ -63,6 +71,75 @@ void WholeObjectRead::ChooseFirstTarget(const S3Response& response, S3Request& r
   Target(request, 0, first_part_size_);
   const uint64_t parts_left = (size_ - next_offset_ + part_size - 1) / part_size;
   other_parts = static_cast<size_t>(std::min<uint64_t>(parts_left, engine_.config().parts_in_flight - 1));
+  if (stored_checksum_known_) return;
+  // A server may report the object's checksum with a ranged answer; S3 does only with a whole one.
+  std::optional<StoredChecksum> reported = StoredChecksumOf(response);
+  if (reported && reported->full_object) {
+    stored_checksum_ = std::move(reported);
+    stored_checksum_known_ = true;
+    return;
+  }
+  ask_checksum = true;
+}
+
+void WholeObjectRead::SendChecksumHead() {
+  S3Request request;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    ++in_flight_parts_;
+    request.method = "HEAD";
+    request.bucket = path_.bucket;
+    request.key = path_.key;
+    request.headers.emplace_back("x-amz-checksum-mode", "ENABLED");
+    if (!etag_.empty()) request.headers.emplace_back("If-Match", etag_);
+  }
+  Send(std::move(request), [this](S3Response& response) { OnChecksumHead(response); });
+}
+
+void WholeObjectRead::OnChecksumHead(const S3Response& response) {
+  engine::Status status = response.http_status == 412 ? engine::Status::Error("ESTALE", "the object changed while it was read")
+                                                      : StatusOf(response);
+  std::map<uint64_t, size_t> pending;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    if (!status.ok()) {
+      if (failure_.ok()) failure_ = std::move(status);
+    } else {
+      std::optional<StoredChecksum> stored = StoredChecksumOf(response);
+      if (stored && stored->full_object) stored_checksum_ = std::move(stored);
+      stored_checksum_known_ = true;
+      pending.swap(unchecked_parts_);
+    }
+  }
+  for (const auto& [offset, length] : pending) ChecksumPart(offset, length);
+  bool done;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    --in_flight_parts_;
+    done = AllIn();
+  }
+  if (done) OnAllParts();
+}
+
+bool WholeObjectRead::AllIn() const { return in_flight_parts_ == 0 && (!failure_.ok() || next_offset_ >= size_); }
+
+// On the thread that received the part's last bytes, while they are still in its cache. A SHA-256
+// does not combine: it is computed over the whole result at the end.
+void WholeObjectRead::ChecksumPart(uint64_t offset, size_t length) {
+  ChecksumAlgorithm algorithm;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    if (!stored_checksum_ || stored_checksum_->algorithm == ChecksumAlgorithm::kSha256) return;
+    algorithm = stored_checksum_->algorithm;
+  }
+  RunningChecksum checksum(algorithm);
+  engine::Status status = AddToChecksum(offset, length, checksum);
+  std::lock_guard<std::mutex> lock(parts_mutex_);
+  if (!status.ok()) {
+    if (failure_.ok()) failure_ = std::move(status);
+    return;
+  }
+  part_checksums_.insert_or_assign(offset, std::move(checksum));
 }
 
 void WholeObjectRead::OnFirstPart(const S3Response& response) {
@@ -74,7 +151,7 @@ void WholeObjectRead::OnFirstPart(const S3Response& response) {
     preparation_failure = preparation_failure_;
     if (first_part_size == 0) in_flight_parts_ = 0;
   }
-  if (first_part_size > 0) return OnPart(response, first_part_size);
+  if (first_part_size > 0) return OnPart(response, first_part_size, 0);
   // No body arrived to be placed: the answer alone says what happened. S3 refuses any range of an
   // empty object.
   if (response.http_status == 416) return ConfirmEmpty();
@@ -98,10 +175,11 @@ void WholeObjectRead::ConfirmEmpty() {
 void WholeObjectRead::SendNextPart() {
   S3Request request;
   size_t length;
+  uint64_t offset;
   {
     std::lock_guard<std::mutex> lock(parts_mutex_);
     if (!failure_.ok() || next_offset_ >= size_) return;
-    const uint64_t offset = next_offset_;
+    offset = next_offset_;
     length = static_cast<size_t>(std::min<uint64_t>(engine_.config().part_size, size_ - offset));
     next_offset_ += length;
     ++in_flight_parts_;
@@ -112,20 +190,30 @@ void WholeObjectRead::SendNextPart() {
     request.moved = &bytes_moved_;
     Target(request, offset, length);
   }
-  Send(std::move(request), [this, length](S3Response& response) { OnPart(response, length); });
+  Send(std::move(request), [this, length, offset](S3Response& response) { OnPart(response, length, offset); });
 }
 
 engine::Status WholeObjectRead::StatusOfPart(const S3Response& response) { return StatusOf(response); }
 
-void WholeObjectRead::OnPart(const S3Response& response, size_t length) {
+void WholeObjectRead::OnPart(const S3Response& response, size_t length, uint64_t offset) {
   engine::Status status = StatusOfPart(response);
+  bool checksum_now = false;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    if (status.ok() && failure_.ok()) {
+      if (stored_checksum_known_) checksum_now = true;
+      else unchecked_parts_.emplace(offset, length);
+    }
+  }
+  // Before this part counts as in: the last one in combines every part's checksum.
+  if (checksum_now) ChecksumPart(offset, length);
   bool done;
   {
     std::lock_guard<std::mutex> lock(parts_mutex_);
     --in_flight_parts_;
     if (!status.ok() && failure_.ok()) failure_ = std::move(status);
     if (status.ok()) received_ += std::min<uint64_t>(response.bytes_received, length);
-    done = in_flight_parts_ == 0 && (!failure_.ok() || next_offset_ >= size_);
+    done = AllIn();
   }
   if (done) return OnAllParts();
   SendNextPart();
@@ -144,7 +232,34 @@ void WholeObjectRead::OnAllParts() {
   if (received != size_) {
     return Conclude(engine::Status::Error("EIO", "expected " + std::to_string(size_) + " bytes, received " + std::to_string(received)));
   }
-  Conclude(engine::Status::Ok());
+  Conclude(Verify());
+}
+
+engine::Status WholeObjectRead::Verify() {
+  std::optional<StoredChecksum> stored;
+  std::map<uint64_t, RunningChecksum> parts;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    stored = stored_checksum_;
+    parts.swap(part_checksums_);
+  }
+  if (!stored) return engine::Status::Ok();
+  RunningChecksum whole(stored->algorithm);
+  if (stored->algorithm == ChecksumAlgorithm::kSha256) {
+    engine::Status status = AddToChecksum(0, static_cast<size_t>(size_), whole);
+    if (!status.ok()) return status;
+  } else {
+    for (const auto& [offset, part] : parts) {
+      if (offset != whole.length()) return engine::Status::Error("EIO", "a part of the object was not checksummed");
+      whole.Append(part);
+    }
+    if (whole.length() != size_) return engine::Status::Error("EIO", "a part of the object was not checksummed");
+  }
+  const std::string computed = whole.Finish();
+  if (computed == stored->value) return engine::Status::Ok();
+  const std::string name(ChecksumWireName(stored->algorithm));
+  return engine::Status::Error("EBADMSG", "the bytes read do not match the object's stored " + name + " checksum (stored " +
+                                              stored->value + ", read " + computed + ")");
 }
 
 }  // namespace s3fs

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "fs/fs_operation.h"
+#include "ops/checksum.h"
 
 namespace s3fs {
 
@@ -14,6 +17,10 @@ namespace s3fs {
 // parts stream their bodies straight to their offsets, every later one pinned to that ETag
 // (If-Match). An object replaced mid-read is read again from the start, so the result is never a
 // mix of two versions.
+// The result is checked against the object's stored checksum, when it keeps a full-object one: a
+// ranged GET does not report it, so a HEAD asks for it while the first part streams. Each part's
+// CRC is computed on the thread that received it, as it completes, and the CRCs are combined in
+// order at the end; a SHA-256 is computed over the whole result at the end.
 class WholeObjectRead : public FsOperation {
  public:
   void Start() override;
@@ -30,6 +37,8 @@ class WholeObjectRead : public FsOperation {
   virtual void Target(S3Request& request, uint64_t offset, size_t length) = 0;
   // What a part's answer says: the destination may have failed to take its bytes.
   virtual engine::Status StatusOfPart(const S3Response& response);
+  // Adds [offset, offset + length) of the destination, as it now holds it, to `checksum`.
+  virtual engine::Status AddToChecksum(uint64_t offset, size_t length, RunningChecksum& checksum) = 0;
   // The read ended: the whole object is in the destination when `status` is ok (an empty object
   // was never given a destination). ENOENT: there is no such object.
   virtual void Conclude(engine::Status status) = 0;
@@ -40,12 +49,19 @@ class WholeObjectRead : public FsOperation {
   void Attempt();
   // Called as the first part's body begins: makes the destination and says where the body goes,
   // and how many other parts to send now.
-  void ChooseFirstTarget(const S3Response& response, S3Request& request, size_t& other_parts);
+  // `ask_checksum`: the answer did not say the object's stored checksum, and it is wanted.
+  void ChooseFirstTarget(const S3Response& response, S3Request& request, size_t& other_parts, bool& ask_checksum);
   void OnFirstPart(const S3Response& response);
   void ConfirmEmpty();
   void SendNextPart();
-  void OnPart(const S3Response& response, size_t length);
+  void SendChecksumHead();
+  void OnChecksumHead(const S3Response& response);
+  // With parts_mutex_ held: whether the last part or answer has come in.
+  bool AllIn() const;
+  void OnPart(const S3Response& response, size_t length, uint64_t offset);
+  void ChecksumPart(uint64_t offset, size_t length);
   void OnAllParts();
+  engine::Status Verify();
 
   uint64_t size_ = 0;
   int attempts_ = 0;
@@ -62,6 +78,13 @@ class WholeObjectRead : public FsOperation {
   uint64_t received_ = 0;
   size_t in_flight_parts_ = 0;
   engine::Status failure_;
+  // The object's stored full-object checksum, once known; none when it keeps none (or a composite).
+  std::optional<StoredChecksum> stored_checksum_;
+  bool stored_checksum_known_ = false;
+  // Each part's checksum by offset, computed as the part completes once the algorithm is known;
+  // parts that completed before stay listed in unchecked_parts_ until then.
+  std::map<uint64_t, RunningChecksum> part_checksums_;
+  std::map<uint64_t, size_t> unchecked_parts_;
 };
 
 }  // namespace s3fs

@@ -38,6 +38,7 @@ engine::Config ConfigFromJs(const Napi::Object& o) {
   c.throughput_target_gbps = Number(o, "throughputTargetGbps", c.throughput_target_gbps);
   c.event_loop_threads = static_cast<uint16_t>(Number(o, "eventLoopThreads", 0));
   c.max_retries = static_cast<uint32_t>(Number(o, "maxRetries", 0));
+  c.verify_checksums = String(o, "checksum") != "off";
   c.unsigned_requests = Bool(o, "unsignedRequests", false);
   Napi::Value credentials = o.Get("credentials");
   if (credentials.IsObject()) {

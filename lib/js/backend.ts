@@ -49,6 +49,7 @@ import type { S3Path } from '../url.js'
 import { WriteHandle } from '../write-handle.js'
 import { createS3Client } from './client.js'
 import { errorFromSdk } from './errors.js'
+import { verifyChecksum } from './verify-checksum.js'
 
 
 /** The checksum fields of the SDK's results. */
@@ -245,6 +246,7 @@ export class JsBackend implements Backend {
       try {
         const received = (await Promise.all(parts)).reduce((a, b) => a + b, 0)
         if (received !== head.size) throw new S3FsError('EIO', `expected ${head.size} bytes, received ${received}`, { op: 'readFile', url: path.url })
+        await verifyChecksum(this.#verified(head), [buffer], { op: 'readFile', url: path.url })
         return buffer
       } catch (error) {
         if (hasCode(error, 'ESTALE') && attempt < READ_ATTEMPTS) continue
@@ -324,6 +326,7 @@ export class JsBackend implements Backend {
       try {
         await this.#downloadParts(path, head, file, options)
         await file.close()
+        await verifyChecksum(this.#verified(head), createReadStream(temp, { highWaterMark: 1024 * 1024 }), { op: 'download', url: path.url })
         await rename(temp, localPath)
         return { size: head.size }
       } catch (error) {
@@ -565,6 +568,11 @@ export class JsBackend implements Backend {
       options,
     )
     return { etag: done.ETag ?? '' }
+  }
+
+  /** The stored checksum a whole-object read is checked against: none when checksums are off. */
+  #verified(head: ObjectHead): StoredChecksum | undefined {
+    return this.#config.checksum === 'off' ? undefined : head.checksum
   }
 
   /** The SDK's ChecksumAlgorithm parameter: it computes the checksum and sends it for the server to verify. */

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc'
@@ -90,6 +93,63 @@ describe('a byte flipped between this client and the server', () => {
         }),
     ],
   ]
+  // A multipart SHA-256 is a checksum of the parts' checksums (COMPOSITE), which a reader cannot
+  // check without the writer's part boundaries: SHA-256 is checked on objects sent whole.
+  const reads = [
+    ['crc64nvme', 'one part', 100_000],
+    ['crc64nvme', 'parts in parallel', 3 * PART + 11],
+    ['crc32c', 'parts in parallel', 3 * PART + 11],
+    ['sha256', 'one part', 100_000],
+  ] as const
+  for (const [algorithm, name, size] of reads) {
+    test(`on download (${algorithm}, ${name}): readFile and download fail with EBADMSG naming both values, and return nothing`, async () => {
+      const key = url(`${uniquePrefix('corrupt-download')}/object`)
+      const writer = testFs({ checksum: algorithm, partSize: PART })
+      const data = randomData(size)
+      await writer.writeFile(key, data)
+      const stored = (await writer.stat(key)).checksum!.value
+      writer.close()
+
+      const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
+      const dir = mkdtempSync(path.join(os.tmpdir(), 's3fs-corrupt-'))
+      try {
+        // The intact read passes the check; then every GET's body has one byte flipped.
+        expect((await fs.readFile(key)).equals(data)).toBe(true)
+        proxy.setPlan({ kind: 'corrupt-response', every: 1, matches: (method) => method === 'GET' })
+        const read = await fs.readFile(key).catch((e: unknown) => e)
+        // Not toMatchObject: on failure it would print a whole Buffer.
+        expect((read as { code?: string }).code).toBe('EBADMSG')
+        expect((read as Error).message).toContain(key)
+        expect((read as Error).message).toContain(stored)
+        const target = path.join(dir, 'object')
+        // A fresh plan: the proxy lets the repeat of a faulted request through.
+        proxy.setPlan({ kind: 'corrupt-response', every: 1, matches: (method) => method === 'GET' })
+        const downloaded = await fs.download(key, target).catch((e: unknown) => e)
+        expect((downloaded as { code?: string }).code).toBe('EBADMSG')
+        expect(existsSync(target)).toBe(false)
+        expect(readdirSync(dir)).toEqual([])
+      } finally {
+        proxy.setPlan(undefined)
+        fs.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+  }
+
+  test("with checksum: 'off' nothing is checked: the flipped byte comes through", async () => {
+    const key = url(`${uniquePrefix('unchecked-download')}/object`)
+    const writer = testFs()
+    const data = randomData(100_000)
+    await writer.writeFile(key, data)
+    writer.close()
+    const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), checksum: 'off' })
+    proxy.setPlan({ kind: 'corrupt-response', every: 1, matches: (method) => method === 'GET' })
+    const read = await fs.readFile(key).finally(() => proxy.setPlan(undefined))
+    fs.close()
+    expect(read.length).toBe(data.length)
+    expect(read.equals(data)).toBe(false)
+  })
+
   for (const [name, write] of writes) {
     test(`on upload (${name}): the server refuses it, the write fails with EBADMSG, and neither object nor upload is left`, async () => {
       const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
