@@ -3,6 +3,8 @@
 
 export interface ChartBar {
   client: string
+  /** The client's name in the legend. */
+  label: string
   /** The client's rate over the fastest peer's. */
   ratio: number
 }
@@ -17,10 +19,11 @@ const COLORS: Record<string, string> = {
   pyarrow: '#1f77b4',
   s3torchconnector: '#2ca02c',
   boto3: '#9467bd',
+  s5cmd: '#8c564b',
+  'native-baseline': '#ff9896',
   curl: '#7f7f7f',
   'curl-memory': '#bcbd22',
 }
-const NAMES: Record<string, string> = { 'curl-memory': 'curl to memory' }
 const LABEL_WIDTH = 300
 const PLOT_WIDTH = 460
 const BAR_HEIGHT = 11
@@ -43,9 +46,10 @@ export function peerChartSvg(title: string, groups: ChartGroup[]): string {
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="10" y="18" font-size="14" font-weight="bold">${escape(title)}</text>`,
   ]
-  const clients = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.client)))]
+  const labels = new Map(groups.flatMap((g) => g.bars.map((b) => [b.client, b.label] as const)))
+  const clients = [...labels.keys()]
   clients.forEach((client, i) => {
-    parts.push(`<rect x="${10 + i * 130}" y="28" width="10" height="10" fill="${COLORS[client] ?? '#000'}"/>`, `<text x="${24 + i * 130}" y="37">${escape(NAMES[client] ?? client)}</text>`)
+    parts.push(`<rect x="${10 + i * 130}" y="28" width="10" height="10" fill="${COLORS[client] ?? '#000'}"/>`, `<text x="${24 + i * 130}" y="37">${escape(labels.get(client)!)}</text>`)
   })
   let y = TOP
   for (const group of groups) {

@@ -11,7 +11,14 @@ const [workload, jobJson] = process.argv.slice(2) as [string, string]
 const job = JSON.parse(jobJson) as PeerJob
 const fs = new S3FileSystem({
   backend: 'native',
-  env: { S3_ENDPOINT: job.endpoint, AWS_ACCESS_KEY_ID: job.accessKeyId, AWS_SECRET_ACCESS_KEY: job.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
+  env: {
+    S3_ENDPOINT: job.endpoint,
+    AWS_ACCESS_KEY_ID: job.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: job.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // npm run bench -- --peers with S3FS_CHECKSUM=off: the engines compared without checksums.
+    ...(process.env.S3FS_CHECKSUM ? { S3FS_CHECKSUM: process.env.S3FS_CHECKSUM } : {}),
+  },
 })
 const large = `s3://${job.bucket}/large.bin`
 

@@ -1,7 +1,9 @@
 // npm run bench -- --peers: the native backend against the clients a user would pick instead, on one
 // MinIO and on nginx (which isolates client cost from server cost), side by side in one run. Every
 // measurement runs in a fresh process; clients alternate within each run; BENCH_PEER_RUNS runs
-// (default 3), medians. Writes bench/results-peers.{md,json,svg}.
+// (default 3), medians. Writes bench/results-peers.{md,json,svg}. With BENCH_BASELINE_ADDON naming
+// another build of the addon (an older engine, say), that build runs every native row too, as
+// "native (baseline)", alternating with the others.
 import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,6 +16,7 @@ import { S3FileSystem } from 's3fs-native'
 import { type Measurement, median } from './measure.js'
 import { type ChartGroup, peerChartSvg } from './peer-chart.js'
 import { type PeerJob, type PeerRow, peerRows, peerSizes, MiB } from './peer-rows.js'
+import { s5cmd } from './peer-s5cmd.js'
 import { benchDir, repoRoot } from './paths.js'
 import { startMinio, startNginx } from './servers.js'
 
@@ -22,11 +25,15 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const runs = Number(process.env.BENCH_PEER_RUNS ?? 3)
 const only = new RegExp(process.env.BENCH_ONLY ?? '.')
 const BUCKET = 'peers'
-const PEERS = ['pyarrow', 's3torchconnector', 'boto3'] as const
-type Client = 'native' | (typeof PEERS)[number] | 'curl' | 'curl-memory'
-const CLIENTS: Client[] = ['native', ...PEERS, 'curl', 'curl-memory']
+const PEERS = ['pyarrow', 's3torchconnector', 'boto3', 's5cmd'] as const
+type Client = 'native' | 'native-baseline' | (typeof PEERS)[number] | 'curl' | 'curl-memory'
+const baselineAddon = process.env.BENCH_BASELINE_ADDON ? path.resolve(process.env.BENCH_BASELINE_ADDON) : undefined
+const CLIENTS: Client[] = ['native', ...(baselineAddon ? ['native-baseline' as const] : []), ...PEERS, 'curl', 'curl-memory']
+const LABELS: Record<Client, string> = {
+  native: 'native', 'native-baseline': 'native (baseline)', pyarrow: 'pyarrow', s3torchconnector: 's3torchconnector',
+  boto3: 'boto3', s5cmd: 's5cmd', curl: 'curl', 'curl-memory': 'curl to memory',
+}
 type Server = 'MinIO' | 'nginx'
-const SKIPPED = 's5cmd: not measured, the Go module proxy reachable here refuses github.com/peak/s5cmd and /v2 (403 for every version)'
 
 interface Sample extends Measurement {
   client: Client
@@ -51,8 +58,8 @@ async function parallel(count: number, concurrency: number, task: (i: number) =>
   await Promise.all(Array.from({ length: concurrency }, async () => { while (next < count) await task(next++) }))
 }
 
-async function measured(command: string, args: string[]): Promise<Measurement> {
-  const { stdout } = await run(command, args, { maxBuffer: 1 << 20 })
+async function measured(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+  const { stdout } = await run(command, args, { maxBuffer: 1 << 20, env })
   const result = JSON.parse(stdout.trim().split('\n').pop()!) as Partial<Measurement>
   return { loopDelayP99Ms: 0, ...result } as Measurement
 }
@@ -132,7 +139,7 @@ function chart(samples: Sample[]): string {
       if (fastest === 0) continue
       const bars = CLIENTS.flatMap((client) => {
         const cell = cellOf(samples, row, server, client)
-        return cell ? [{ client, ratio: cell.rate / fastest }] : []
+        return cell ? [{ client, label: LABELS[client], ratio: cell.rate / fastest }] : []
       })
       groups.push({ label: `${server}: ${row.name}`, bars })
     }
@@ -140,20 +147,20 @@ function chart(samples: Sample[]): string {
   return peerChartSvg(`Rate against the fastest peer (median of ${runs} runs)`, groups)
 }
 
-function report(samples: Sample[], python: string): string {
+function report(samples: Sample[], python: string, s5cmdBinary: string): string {
   const lines = [
     '# The native backend against its peers',
     '',
-    `Written by \`npm run bench -- --peers\` (bench/peers.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${execFileSync(python, ['-c', 'import pyarrow, boto3, importlib.metadata as m; print(f"pyarrow {pyarrow.__version__}, s3torchconnectorclient {m.version(\'s3torchconnectorclient\')}, boto3 {boto3.__version__}")'], { encoding: 'utf8' }).trim()}, ${execFileSync('curl', ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 2).join(' ')}.`,
+    `Written by \`npm run bench -- --peers\` (bench/peers.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${execFileSync(python, ['-c', 'import pyarrow, boto3, importlib.metadata as m; print(f"pyarrow {pyarrow.__version__}, s3torchconnectorclient {m.version(\'s3torchconnectorclient\')}, boto3 {boto3.__version__}")'], { encoding: 'utf8' }).trim()}, ${execFileSync(s5cmdBinary, ['version'], { encoding: 'utf8' }).trim().replace(/^/, 's5cmd ')}, ${execFileSync('curl', ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 2).join(' ')}${baselineAddon ? `; native (baseline) is the addon ${baselineAddon}` : ''}.`,
     `Median of ${runs} runs, each measurement in a fresh process, clients alternating; the servers share the 2 cores with the client. CPU is the client process's user + system time, per GiB for byte rows and per 1000 operations otherwise; RSS is the client's peak during the work.`,
-    'How each client is called: native `readFile`, `writeFile`, `read` into a Buffer, `stat`, `list` recursive, `download` of the prefix (8 files at once, its default); pyarrow `open_input_file().read()`, `open_output_stream`, `read_at` from 32 threads on one file, `get_file_info`, `FileSelector`, `copy_files`; s3torchconnectorclient `get_object` (ranged for 4 KiB), `put_object`, `head_object`, `list_objects`, 16 threads for the download; boto3 `download_fileobj`/`upload_fileobj` with 10 threads, ranged `get_object` from 32 threads, `head_object`, the `list_objects_v2` paginator, `download_file` from 10 threads; curl one process with keep-alive across its requests, writing to /dev/null; "curl to memory" is the same GET written to a tmpfs file, so that its bytes land in fresh memory as a `readFile` result does (tmpfs pages are not in its RSS).',
-    SKIPPED + '.',
+    'How each client is called: native `readFile`, `writeFile`, `read` into a Buffer, `stat`, `list` recursive, `download` of the prefix (8 files at once, its default); pyarrow `open_input_file().read()`, `open_output_stream`, `read_at` from 32 threads on one file, `get_file_info`, `FileSelector`, `copy_files`; s3torchconnectorclient `get_object` (ranged for 4 KiB), `put_object`, `head_object`, `list_objects`, 16 threads for the download; boto3 `download_fileobj`/`upload_fileobj` with 10 threads, ranged `get_object` from 32 threads, `head_object`, the `list_objects_v2` paginator, `download_file` from 10 threads; s5cmd `cat` to /dev/null, `cp` from a tmpfs file, `ls` of the prefix and `cp` of the prefix with its defaults (it has no ranged read, and a stat would be a process of its own: those rows are not measured for it); curl one process with keep-alive across its requests, writing to /dev/null; "curl to memory" is the same GET written to a tmpfs file, so that its bytes land in fresh memory as a `readFile` result does (tmpfs pages are not in its RSS).',
     '',
     '![Each client\'s rate against the fastest peer](results-peers.svg)',
     '',
   ]
   for (const server of ['MinIO', 'nginx'] as const) {
-    lines.push(`## ${server}`, '', '| workload | native | pyarrow | s3torchconnector | boto3 | curl | curl to memory | native / fastest peer |', '|---|---|---|---|---|---|---|---|')
+    const baselineColumn = baselineAddon ? ' native / baseline |' : ''
+    lines.push(`## ${server}`, '', `| workload | ${CLIENTS.map((c) => LABELS[c]).join(' | ')} | native / fastest peer |${baselineColumn}`, `|---|${CLIENTS.map(() => '---|').join('')}---|${baselineAddon ? '---|' : ''}`)
     for (const row of measuredRows(samples, server)) {
       const text = (client: Client): string => {
         const cell = cellOf(samples, row, server, client)
@@ -162,14 +169,16 @@ function report(samples: Sample[], python: string): string {
       const native = cellOf(samples, row, server, 'native')?.rate
       const fastest = fastestPeer(samples, row, server)
       const ratio = native !== undefined && fastest > 0 ? `${(native / fastest).toFixed(2)}x` : '—'
-      lines.push(`| ${row.name} | ${CLIENTS.map(text).join(' | ')} | ${ratio} |`)
+      const baseline = cellOf(samples, row, server, 'native-baseline')?.rate
+      const againstBaseline = baselineAddon ? ` ${native !== undefined && baseline ? `${(native / baseline).toFixed(2)}x` : '—'} |` : ''
+      lines.push(`| ${row.name} | ${CLIENTS.map(text).join(' | ')} | ${ratio} |${againstBaseline}`)
     }
     lines.push(
       '',
       `${server}'s CPU time for each client's work (per GiB or per 1000 operations), and the cores that client and server kept busy together (2.0: both of this machine's; a client cannot outrun a server that has the rest):`,
       '',
-      '| workload | native | pyarrow | s3torchconnector | boto3 | curl | curl to memory |',
-      '|---|---|---|---|---|---|---|',
+      `| workload | ${CLIENTS.map((c) => LABELS[c]).join(' | ')} |`,
+      `|---|${CLIENTS.map(() => '---|').join('')}`,
     )
     for (const row of measuredRows(samples, server)) {
       const text = (client: Client): string => {
@@ -185,6 +194,7 @@ function report(samples: Sample[], python: string): string {
 
 async function main(): Promise<void> {
   const python = execFileSync('bash', [path.join(repoRoot, 'scripts', 'bench-peers.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const s5cmdBinary = execFileSync('bash', [path.join(repoRoot, 'scripts', 'bench-s5cmd.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
   const work = mkdtempSync(path.join(os.tmpdir(), 's3fs-peers-'))
   chmodSync(work, 0o755)
   const minio = await startMinio([BUCKET])
@@ -216,6 +226,8 @@ async function main(): Promise<void> {
             const serverCpuBefore = processCpuSeconds(serverPid)
             try {
               if (client === 'native') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)])
+              else if (client === 'native-baseline') m = await measured(process.execPath, [path.join(here, 'peer-native.js'), row.id, JSON.stringify(job)], { ...process.env, S3FS_NATIVE_ADDON: baselineAddon })
+              else if (client === 's5cmd') m = await s5cmd(s5cmdBinary, row.id, job)
               else if (client === 'curl' || client === 'curl-memory') m = await curl(row.id, job, work, client === 'curl-memory')
               else m = await measured(python, [path.join(benchDir, 'peers.py'), client, row.id, JSON.stringify(job)])
             } catch (error) {
@@ -238,7 +250,7 @@ async function main(): Promise<void> {
     await minio.stop()
     rmSync(work, { recursive: true, force: true })
   }
-  const markdown = report(samples, python) + (failures.length ? `\n## Failed measurements\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : '')
+  const markdown = report(samples, python, s5cmdBinary) + (failures.length ? `\n## Failed measurements\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : '')
   writeFileSync(path.join(benchDir, 'results-peers.md'), `${markdown}\n`)
   writeFileSync(path.join(benchDir, 'results-peers.svg'), chart(samples))
   writeFileSync(path.join(benchDir, 'results-peers.json'), `${JSON.stringify({ runs, samples }, null, 1)}\n`)

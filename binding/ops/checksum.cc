@@ -57,63 +57,52 @@ uint64_t PowerOfXForBytes(const CrcShape& shape, uint64_t bytes) {
   return result;
 }
 
+// What each algorithm is called: by JavaScript, in S3's XML and x-amz-checksum-algorithm, and as the
+// header carrying a value.
+struct AlgorithmNames {
+  ChecksumAlgorithm algorithm;
+  std::string_view name;
+  std::string_view wire;
+  std::string_view header;
+};
+
+constexpr AlgorithmNames kAlgorithmNames[] = {
+    {ChecksumAlgorithm::kCrc32, "crc32", "CRC32", "x-amz-checksum-crc32"},
+    {ChecksumAlgorithm::kCrc32c, "crc32c", "CRC32C", "x-amz-checksum-crc32c"},
+    {ChecksumAlgorithm::kCrc64Nvme, "crc64nvme", "CRC64NVME", "x-amz-checksum-crc64nvme"},
+    {ChecksumAlgorithm::kSha256, "sha256", "SHA256", "x-amz-checksum-sha256"},
+};
+
+const AlgorithmNames* NamesOf(ChecksumAlgorithm algorithm) {
+  for (const AlgorithmNames& names : kAlgorithmNames) {
+    if (names.algorithm == algorithm) return &names;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<ChecksumAlgorithm> ChecksumAlgorithmNamed(std::string_view name) {
   if (name == "off") return ChecksumAlgorithm::kNone;
-  if (name == "crc32") return ChecksumAlgorithm::kCrc32;
-  if (name == "crc32c") return ChecksumAlgorithm::kCrc32c;
-  if (name == "crc64nvme") return ChecksumAlgorithm::kCrc64Nvme;
-  if (name == "sha256") return ChecksumAlgorithm::kSha256;
+  for (const AlgorithmNames& names : kAlgorithmNames) {
+    if (names.name == name) return names.algorithm;
+  }
   return std::nullopt;
 }
 
 std::string_view ChecksumAlgorithmName(ChecksumAlgorithm algorithm) {
-  switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32:
-      return "crc32";
-    case ChecksumAlgorithm::kCrc32c:
-      return "crc32c";
-    case ChecksumAlgorithm::kCrc64Nvme:
-      return "crc64nvme";
-    case ChecksumAlgorithm::kSha256:
-      return "sha256";
-    case ChecksumAlgorithm::kNone:
-      break;
-  }
-  return "off";
+  const AlgorithmNames* names = NamesOf(algorithm);
+  return names != nullptr ? names->name : "off";
 }
 
 std::string_view ChecksumWireName(ChecksumAlgorithm algorithm) {
-  switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32:
-      return "CRC32";
-    case ChecksumAlgorithm::kCrc32c:
-      return "CRC32C";
-    case ChecksumAlgorithm::kCrc64Nvme:
-      return "CRC64NVME";
-    case ChecksumAlgorithm::kSha256:
-      return "SHA256";
-    case ChecksumAlgorithm::kNone:
-      break;
-  }
-  return "";
+  const AlgorithmNames* names = NamesOf(algorithm);
+  return names != nullptr ? names->wire : "";
 }
 
 std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm) {
-  switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32:
-      return "x-amz-checksum-crc32";
-    case ChecksumAlgorithm::kCrc32c:
-      return "x-amz-checksum-crc32c";
-    case ChecksumAlgorithm::kCrc64Nvme:
-      return "x-amz-checksum-crc64nvme";
-    case ChecksumAlgorithm::kSha256:
-      return "x-amz-checksum-sha256";
-    case ChecksumAlgorithm::kNone:
-      break;
-  }
-  return "";
+  const AlgorithmNames* names = NamesOf(algorithm);
+  return names != nullptr ? names->header : "";
 }
 
 uint64_t ComputeCrc(ChecksumAlgorithm algorithm, const uint8_t* data, size_t size, uint64_t previous) {
