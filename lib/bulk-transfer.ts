@@ -4,6 +4,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { Backend, CallOptions } from './backend.js'
+import { computeChecksum, type StoredChecksum } from './checksums.js'
 import { hasCode, outOfRange, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
@@ -33,7 +34,7 @@ export interface UploadOptions extends TransferOptions, ObjectAttributes {}
 
 export interface TransferSummary {
   files: number
-  /** Files left alone because size and ETag already matched. */
+  /** Files left alone because size and content (checksum, else ETag) already matched. */
   skipped: number
   bytes: number
 }
@@ -49,20 +50,41 @@ export async function localETag(file: string, size: number, partSize: number): P
   return `"${whole.digest('hex')}"`
 }
 
-async function sameContent(file: string, size: number, etag: string, partSize: number): Promise<boolean> {
+/** What identifies an object's content: the full-object checksum it keeps, else its ETag. */
+interface RemoteContent {
+  size: number
+  etag?: string | undefined
+  checksum?: StoredChecksum | undefined
+}
+
+/**
+ * Whether a local file holds an object's content. The object's full-object checksum decides when
+ * it keeps one; otherwise its ETag, compared with the one this library's upload of the file would
+ * give (an ETag is an MD5 only for a single PUT without SSE-KMS, so it decides only without a checksum).
+ */
+async function holdsContent(file: string, remote: RemoteContent, partSize: number): Promise<boolean> {
   try {
     const st = await stat(file)
-    return st.isFile() && st.size === size && (await localETag(file, size, partSize)) === etag
+    if (!st.isFile() || st.size !== remote.size) return false
+    if (remote.checksum?.type === 'FULL_OBJECT') {
+      const chunks = createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>
+      return (await computeChecksum(remote.checksum.algorithm, chunks)) === remote.checksum.value
+    }
+    return remote.etag !== undefined && (await localETag(file, remote.size, partSize)) === remote.etag
   } catch {
     return false
   }
 }
 
-interface Job {
+/** Whether a local file of this size is there: only then is it worth asking an object for its checksum. */
+async function sizeMatches(file: string, size: number): Promise<boolean> {
+  const st = await stat(file).catch(() => undefined)
+  return st !== undefined && st.isFile() && st.size === size
+}
+
+interface Job extends RemoteContent {
   local: string
   remote: S3Path
-  size: number
-  etag?: string
 }
 
 type Transfer = (job: Job, onBytes: (bytesDone: number) => void) => Promise<boolean>
@@ -101,29 +123,35 @@ async function runJobs(jobs: Job[], options: TransferOptions, transfer: Transfer
   return summary
 }
 
-/** One object into a local file unless the file already holds it (size and ETag); whether it moved. */
+/**
+ * One object into a local file unless the file already holds it (size, then checksum or ETag);
+ * whether it moved. A listing gives no checksums: a HEAD asks for it when a file of that size is there.
+ */
 async function downloadJob(backend: Backend, job: Job, partSize: number, options: CallOptions, onBytes: (bytesDone: number) => void): Promise<boolean> {
-  if (job.etag !== undefined && (await sameContent(job.local, job.size, job.etag, partSize))) return false
+  if (await sizeMatches(job.local, job.size)) {
+    const remote = job.checksum === undefined ? { ...job, checksum: (await backend.head(job.remote, options)).checksum } : job
+    if (await holdsContent(job.local, remote, partSize)) return false
+  }
   await mkdir(path.dirname(job.local), { recursive: true })
   await backend.download(job.remote, job.local, { ...options, onBytes })
   return true
 }
 
-/** One local file into an object unless the object already holds it (size and ETag); whether it moved. */
+/** One local file into an object unless the object already holds it (size, then checksum or ETag); whether it moved. */
 async function uploadJob(backend: Backend, job: Job, partSize: number, options: UploadOptions, onBytes: (bytesDone: number) => void): Promise<boolean> {
   const existing = await backend.head(job.remote, options).catch((error: unknown) => {
     if (hasCode(error, 'ENOENT')) return undefined
     throw error
   })
-  if (existing !== undefined && existing.size === job.size && (await localETag(job.local, job.size, partSize)) === existing.etag) return false
+  if (existing !== undefined && (await holdsContent(job.local, existing, partSize))) return false
   const attributes = resolveAttributes(job.remote.key, options, 'upload', job.remote.url)
   await backend.upload(job.local, job.size, job.remote, { signal: options.signal, onBytes, attributes })
   return true
 }
 
 /** One file each way, as the directory transfers do it: skipped when unchanged, progress by bytes. */
-export function downloadFile(backend: Backend, remote: S3Path, local: string, object: { size: number; etag?: string | undefined }, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
-  const job: Job = { local, remote, size: object.size, ...(object.etag ? { etag: object.etag } : {}) }
+export function downloadFile(backend: Backend, remote: S3Path, local: string, object: RemoteContent, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
+  const job: Job = { local, remote, size: object.size, etag: object.etag, checksum: object.checksum }
   return runJobs([job], options, (j, onBytes) => downloadJob(backend, j, partSize, options, onBytes))
 }
 

@@ -1,5 +1,9 @@
 // S3's flexible checksums (x-amz-checksum-*): the names each algorithm goes by on the wire, the
 // headers that declare one for a multipart upload, and the stored checksum a response reports.
+import { createHash } from 'node:crypto'
+
+import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc'
+
 import type { ChecksumChoice } from './config.js'
 
 export type ChecksumAlgorithm = Exclude<ChecksumChoice, 'off'>
@@ -66,4 +70,16 @@ export function storedChecksum(valueOf: (algorithm: ChecksumAlgorithm) => string
 /** The stored checksum among a response's headers (names lower-cased), if it reports one. */
 export function storedChecksumOfHeaders(headers: Record<string, string | undefined>): StoredChecksum | undefined {
   return storedChecksum((algorithm) => headers[checksumHeaderName(algorithm)], headers['x-amz-checksum-type'])
+}
+
+/** The checksum of bytes given in order, as S3 writes it (base64). */
+export async function computeChecksum(algorithm: ChecksumAlgorithm, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<string> {
+  if (algorithm === 'sha256') {
+    const hash = createHash('sha256')
+    for await (const chunk of chunks) hash.update(chunk)
+    return hash.digest('base64')
+  }
+  const checksum = algorithm === 'crc64nvme' ? new Crc64Nvme() : algorithm === 'crc32c' ? new Crc32c() : new Crc32()
+  for await (const chunk of chunks) checksum.update(chunk)
+  return Buffer.from(await checksum.digest()).toString('base64')
 }

@@ -1,22 +1,7 @@
 // The JS backend's check of a whole object's bytes against the checksum the server keeps with it:
 // the SDK checks only whole-object GETs, and this backend reads in ranged parts.
-import { createHash } from 'node:crypto'
-
-import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc'
-
-import { type StoredChecksum, WIRE_NAMES } from '../checksums.js'
+import { computeChecksum, type StoredChecksum, WIRE_NAMES } from '../checksums.js'
 import { S3FsError } from '../errors.js'
-
-async function checksumOf(stored: StoredChecksum, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<string> {
-  if (stored.algorithm === 'sha256') {
-    const hash = createHash('sha256')
-    for await (const chunk of chunks) hash.update(chunk)
-    return hash.digest('base64')
-  }
-  const checksum = stored.algorithm === 'crc64nvme' ? new Crc64Nvme() : stored.algorithm === 'crc32c' ? new Crc32c() : new Crc32()
-  for await (const chunk of chunks) checksum.update(chunk)
-  return Buffer.from(await checksum.digest()).toString('base64')
-}
 
 /**
  * Resolves when the bytes match the object's stored full-object checksum, or when there is none to
@@ -28,7 +13,7 @@ export async function verifyChecksum(
   context: { op: string; url: string },
 ): Promise<void> {
   if (stored === undefined || stored.type !== 'FULL_OBJECT') return
-  const computed = await checksumOf(stored, chunks)
+  const computed = await computeChecksum(stored.algorithm, chunks)
   if (computed === stored.value) return
   throw new S3FsError(
     'EBADMSG',
