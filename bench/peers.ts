@@ -217,10 +217,11 @@ async function main(): Promise<void> {
         const servers: Array<[Server, string]> = [['MinIO', minio.endpoint]]
         if (row.nginx) servers.push(['nginx', nginx.endpoint])
         for (const [server, endpoint] of servers) {
-          const downloadDir = mkdtempSync(path.join(work, 'dl-'))
-          const job: PeerJob = { endpoint, accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey, bucket: BUCKET, runPrefix: `run-${r}`, downloadDir, ...peerSizes }
           const order: Client[] = r % 2 ? CLIENTS : [...CLIENTS].reverse()
           for (const client of order) {
+            // A directory of its own: a client that skips files already there would measure nothing.
+            const downloadDir = mkdtempSync(path.join(work, 'dl-'))
+            const job: PeerJob = { endpoint, accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey, bucket: BUCKET, runPrefix: `run-${r}`, downloadDir, ...peerSizes }
             let m: Measurement | undefined
             const serverPid = server === 'MinIO' ? minio.pid() : nginx.pid()
             const serverCpuBefore = processCpuSeconds(serverPid)
@@ -236,12 +237,13 @@ async function main(): Promise<void> {
               failures.push(`run ${r}, ${row.name}, ${server}, ${client}: ${reason}`)
               console.log(`run ${r} ${row.id} ${server} ${client}: FAILED ${reason}`)
               continue
+            } finally {
+              rmSync(downloadDir, { recursive: true, force: true })
             }
             if (m === undefined) continue
             samples.push({ ...m, client, server, row: row.id, serverCpuSeconds: processCpuSeconds(serverPid) - serverCpuBefore })
             console.log(`run ${r} ${row.id} ${server} ${client}: ${((row.unit === 'MiB/s' ? m.amount / MiB : m.amount) / m.seconds).toFixed(0)} ${row.unit}`)
           }
-          rmSync(downloadDir, { recursive: true, force: true })
         }
       }
     }

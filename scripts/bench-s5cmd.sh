@@ -13,9 +13,13 @@ if [ ! -x "$dir/s5cmd" ]; then
   echo "s3fs-native: building s5cmd $S5CMD_VERSION (a minute, once)" >&2
   rm -rf "$dir"
   mkdir -p "$dir/module"
+  # A build from the module proxy stamps no version ("s5cmd version" would say v0.0.0-dev): -ldflags does.
   (cd "$dir/module" &&
     go mod init s3fs-native-bench-s5cmd >/dev/null 2>&1 &&
     go get "github.com/peak/s5cmd/v2@$S5CMD_VERSION" >&2 &&
-    GOFLAGS=-buildvcs=false go build -o "$dir/s5cmd" github.com/peak/s5cmd/v2 >&2)
+    GOFLAGS=-buildvcs=false go build -o "$dir/s5cmd.tmp" \
+      -ldflags "-X github.com/peak/s5cmd/v2/version.Version=$S5CMD_VERSION -X github.com/peak/s5cmd/v2/version.GitCommit=release" \
+      github.com/peak/s5cmd/v2 >&2)
+  mv "$dir/s5cmd.tmp" "$dir/s5cmd"
 fi
 echo "$dir/s5cmd"
