@@ -20,6 +20,7 @@ import type {
   UploadedPart,
   WriteOptions,
 } from './backend.js'
+import { checksumsRefused, endpointOf, refusesChecksums } from './checksum-support.js'
 import { type ChecksumAlgorithm, algorithmOf, checksumHeaderName, multipartChecksumHeaders, storedChecksumOfHeaders, WIRE_NAMES } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, abortStatus, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
@@ -198,14 +199,16 @@ export class NativeBackend implements Backend {
   #closed = false
   #released = false
   /** What every upload carries for the server to verify (config.checksum). */
-  readonly #checksum: ChecksumAlgorithm | undefined
+  readonly #configuredChecksum: ChecksumAlgorithm | undefined
+  readonly #endpoint: string
 
   constructor(config: ResolvedConfig) {
     ;({ key: this.#engineKey, engine: this.#engine } = acquireEngine(config))
     collected.register(this, this.#engineKey, this)
     this.#credentialSources = config.credentialSources
     this.#partSize = config.partSize
-    this.#checksum = algorithmOf(config.checksum)
+    this.#configuredChecksum = algorithmOf(config.checksum)
+    this.#endpoint = endpointOf(config)
   }
 
   async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>, cleanup = false): Promise<T> {
@@ -263,7 +266,11 @@ export class NativeBackend implements Backend {
 
   writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     const headers = attributeHeaders(options?.attributes)
-    if (data.length < this.#partSize) return this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers, ...this.#checksumOption() }))
+    if (data.length < this.#partSize) {
+      return this.#withChecksums(() =>
+        this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers, ...this.#checksumOption() })),
+      )
+    }
     return this.#multipartPut('writeFile', path, data, data.length, options, (id, upload) => this.#engine.writeFile(id, path.bucket, path.key, data, upload))
   }
 
@@ -282,7 +289,11 @@ export class NativeBackend implements Backend {
   upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {
     if (size < this.#partSize) {
       const headers = attributeHeaders(options?.attributes)
-      return this.#call('upload', path.url, options, (id) => this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers, ...this.#checksumOption() })))
+      return this.#withChecksums(() =>
+        this.#call('upload', path.url, options, (id) =>
+          this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers, ...this.#checksumOption() })),
+        ),
+      )
     }
     return this.#multipartPut('upload', path, localPath, size, options, (id, upload) =>
       this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, upload)),
@@ -323,6 +334,22 @@ export class NativeBackend implements Backend {
     }
   }
 
+  /** The configured checksum, unless the server has refused checksums. */
+  get #checksum(): ChecksumAlgorithm | undefined {
+    return refusesChecksums(this.#endpoint) ? undefined : this.#configuredChecksum
+  }
+
+  /** Sends a request built with the checksum headers of the moment; again without them if the server refuses them. */
+  async #withChecksums<T>(send: () => Promise<T>): Promise<T> {
+    const carried = this.#checksum !== undefined
+    try {
+      return await send()
+    } catch (error) {
+      if (carried && checksumsRefused(error, this.#endpoint)) return send()
+      throw error
+    }
+  }
+
   /** The engine's checksum option for an upload: the configured algorithm, or nothing when off. */
   #checksumOption(): { checksum?: ChecksumAlgorithm } {
     return this.#checksum ? { checksum: this.#checksum } : {}
@@ -345,11 +372,14 @@ export class NativeBackend implements Backend {
   }
 
   async copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }> {
-    const headers: Array<[string, string]> = [['x-amz-copy-source', copySource(source.bucket, source.key)]]
-    if (options?.ifMatch) headers.push(['x-amz-copy-source-if-match', options.ifMatch])
-    // The copy gets a checksum of the configured algorithm, computed by the server from the source.
-    if (this.#checksum) headers.push(['x-amz-checksum-algorithm', WIRE_NAMES[this.#checksum]])
-    const response = await this.#request('copyFile', source, { method: 'PUT', bucket: target.bucket, key: target.key, headers }, options)
+    const copy = (): Promise<RawResponse> => {
+      const headers: Array<[string, string]> = [['x-amz-copy-source', copySource(source.bucket, source.key)]]
+      if (options?.ifMatch) headers.push(['x-amz-copy-source-if-match', options.ifMatch])
+      // The copy gets a checksum of the configured algorithm, computed by the server from the source.
+      if (this.#checksum) headers.push(['x-amz-checksum-algorithm', WIRE_NAMES[this.#checksum]])
+      return this.#request('copyFile', source, { method: 'PUT', bucket: target.bucket, key: target.key, headers }, options)
+    }
+    const response = await this.#withChecksums(copy)
     const body = response.body.toString('utf8')
     throwIfErrorBody(body, 'copyFile', source.url)
     return { etag: xmlText(body, 'ETag') ?? '' }
@@ -371,18 +401,20 @@ export class NativeBackend implements Backend {
   }
 
   async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
-    const response = await this.#request(
-      'writeFile',
-      path,
-      {
-        method: 'POST',
-        bucket: path.bucket,
-        key: path.key,
-        query: 'uploads=',
-        headers: [...attributeHeaders(options?.attributes), ...multipartChecksumHeaders(options?.checksummed === false ? undefined : this.#checksum)],
-      },
-      options,
-      true,
+    const response = await this.#withChecksums(() =>
+      this.#request(
+        'writeFile',
+        path,
+        {
+          method: 'POST',
+          bucket: path.bucket,
+          key: path.key,
+          query: 'uploads=',
+          headers: [...attributeHeaders(options?.attributes), ...multipartChecksumHeaders(options?.checksummed === false ? undefined : this.#checksum)],
+        },
+        options,
+        true,
+      ),
     )
     const uploadId = xmlText(response.body.toString('utf8'), 'UploadId')
     if (!uploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })

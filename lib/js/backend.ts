@@ -38,6 +38,7 @@ import type {
   WriteOptions,
 } from '../backend.js'
 import { type ChecksumAlgorithm, type StoredChecksum, algorithmOf, multipartChecksumType, storedChecksum, WIRE_NAMES } from '../checksums.js'
+import { checksumsRefused, endpointOf, refusesChecksums } from '../checksum-support.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
@@ -89,7 +90,7 @@ export class JsBackend implements Backend {
   readonly #client: S3Client
   readonly #config: ResolvedConfig
   /** What every upload carries for the server to verify (config.checksum). */
-  readonly #checksum: ChecksumAlgorithm | undefined
+  readonly #configuredChecksum: ChecksumAlgorithm | undefined
   /** host:port of the endpoint, for errors from a server that does not speak S3. */
   readonly #endpoint: string
   #closed = false
@@ -101,8 +102,8 @@ export class JsBackend implements Backend {
 
   constructor(config: ResolvedConfig) {
     this.#config = config
-    this.#checksum = algorithmOf(config.checksum)
-    this.#endpoint = config.endpointHost === '' ? `s3.${config.region}.amazonaws.com:443` : `${config.endpointHost}:${config.endpointPort || (config.useHttps ? 443 : 80)}`
+    this.#configuredChecksum = algorithmOf(config.checksum)
+    this.#endpoint = endpointOf(config)
     this.#client = createS3Client(config)
     // One listener per request in flight, thousands at a time: not a leak.
     setMaxListeners(0, this.#closing.signal)
@@ -307,11 +308,13 @@ export class JsBackend implements Backend {
 
   async writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     if (data.length < this.#config.partSize) {
-      const put = await this.#send<{ ETag?: string }>(
-        'writeFile',
-        path.url,
-        new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ...this.#checksumParameter(), ...sdkAttributes(options?.attributes) }),
-        options,
+      const put = await this.#withChecksums(() =>
+        this.#send<{ ETag?: string }>(
+          'writeFile',
+          path.url,
+          new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ...this.#checksumParameter(), ...sdkAttributes(options?.attributes) }),
+          options,
+        ),
       )
       return { etag: put.ETag ?? '' }
     }
@@ -457,17 +460,19 @@ export class JsBackend implements Backend {
   }
 
   async copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }> {
-    const copied = await this.#send<{ CopyObjectResult?: { ETag?: string } }>(
-      'copyFile',
-      source.url,
-      new CopyObjectCommand({
-        Bucket: target.bucket,
-        Key: target.key,
-        CopySource: copySource(source.bucket, source.key).slice(1),
-        ...(options?.ifMatch ? { CopySourceIfMatch: options.ifMatch } : {}),
-        ...this.#checksumParameter(),
-      }),
-      options,
+    const copied = await this.#withChecksums(() =>
+      this.#send<{ CopyObjectResult?: { ETag?: string } }>(
+        'copyFile',
+        source.url,
+        new CopyObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          CopySource: copySource(source.bucket, source.key).slice(1),
+          ...(options?.ifMatch ? { CopySourceIfMatch: options.ifMatch } : {}),
+          ...this.#checksumParameter(),
+        }),
+        options,
+      ),
     )
     return { etag: copied.CopyObjectResult?.ETag ?? '' }
   }
@@ -488,18 +493,20 @@ export class JsBackend implements Backend {
   }
 
   async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
-    const created = await this.#send<{ UploadId?: string; $metadata?: { attempts?: number } }>(
-      'writeFile',
-      path.url,
-      new CreateMultipartUploadCommand({
-        Bucket: path.bucket,
-        Key: path.key,
-        ...(options?.checksummed === false ? {} : this.#checksumParameter()),
-        ...(this.#checksum && options?.checksummed !== false ? { ChecksumType: multipartChecksumType(this.#checksum) } : {}),
-        ...sdkAttributes(options?.attributes),
-      }),
-      options,
-      true,
+    const created = await this.#withChecksums(() =>
+      this.#send<{ UploadId?: string; $metadata?: { attempts?: number } }>(
+        'writeFile',
+        path.url,
+        new CreateMultipartUploadCommand({
+          Bucket: path.bucket,
+          Key: path.key,
+          ...(options?.checksummed === false ? {} : this.#checksumParameter()),
+          ...(this.#checksum && options?.checksummed !== false ? { ChecksumType: multipartChecksumType(this.#checksum) } : {}),
+          ...sdkAttributes(options?.attributes),
+        }),
+        options,
+        true,
+      ),
     )
     if (!created.UploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
     return { uploadId: created.UploadId, attempts: created.$metadata?.attempts ?? 1 }
@@ -568,6 +575,22 @@ export class JsBackend implements Backend {
       options,
     )
     return { etag: done.ETag ?? '' }
+  }
+
+  /** The configured checksum, unless the server has refused checksums. */
+  get #checksum(): ChecksumAlgorithm | undefined {
+    return refusesChecksums(this.#endpoint) ? undefined : this.#configuredChecksum
+  }
+
+  /** Sends a request built with the checksum headers of the moment; again without them if the server refuses them. */
+  async #withChecksums<T>(send: () => Promise<T>): Promise<T> {
+    const carried = this.#checksum !== undefined
+    try {
+      return await send()
+    } catch (error) {
+      if (carried && checksumsRefused(error, this.#endpoint)) return send()
+      throw error
+    }
   }
 
   /** The stored checksum a whole-object read is checked against: none when checksums are off. */

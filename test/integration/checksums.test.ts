@@ -194,3 +194,39 @@ describe('a byte flipped between this client and the server', () => {
     })
   }
 })
+
+for (const refusalStatus of [400, 501] as const) {
+  test(`a server that refuses checksum headers (${refusalStatus}) is found out once, with one warning, and every write goes through without them`, async () => {
+    const proxy = await startFaultProxy(server.port)
+    const warnings: Error[] = []
+    const onWarning = (warning: Error & { code?: string }): void => {
+      if (warning.code === 'S3FS_CHECKSUMS_REFUSED') warnings.push(warning)
+    }
+    process.on('warning', onWarning)
+    const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
+    try {
+      proxy.setPlan({ kind: 'refuse-checksums', every: 1, refusalStatus })
+      const prefix = uniquePrefix(`refused-${refusalStatus}`)
+      const small = randomData(1000)
+      const large = randomData(2 * PART + 5)
+      await fs.writeFile(url(`${prefix}/small`), small)
+      await fs.writeFile(url(`${prefix}/large`), large)
+      await new Promise<void>((resolve, reject) => {
+        const stream = fs.createWriteStream(url(`${prefix}/stream`))
+        stream.on('error', reject)
+        stream.end(large, resolve)
+      })
+      await fs.cp(url(`${prefix}/large`), url(`${prefix}/copy`))
+      expect((await fs.readFile(url(`${prefix}/small`))).equals(small)).toBe(true)
+      for (const name of ['large', 'stream', 'copy']) expect((await fs.readFile(url(`${prefix}/${name}`))).equals(large)).toBe(true)
+      expect(proxy.faults).toBe(1)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]!.message).toContain(new URL(proxy.endpoint).host)
+    } finally {
+      process.off('warning', onWarning)
+      fs.close()
+      await proxy.close()
+    }
+  })
+}

@@ -14,7 +14,10 @@ import { Transform } from 'node:stream'
  * - `hold`: the request reaches the server only once `hold()` has settled (not a fault: the test
  *   changes the server's state in between);
  * - `corrupt-request` / `corrupt-response`: one byte in the middle of the request's body (on its way
- *   to the server) or of the answer's body (on its way back) is flipped, and nothing else changes.
+ *   to the server) or of the answer's body (on its way back) is flipped, and nothing else changes;
+ * - `refuse-checksums`: a request carrying S3 checksum headers is answered as servers without
+ *   checksum support answer it (`refusalStatus` 400 InvalidArgument, or 501 NotImplemented), without
+ *   forwarding; others pass.
  */
 export type FaultKind =
   | 'reset-request'
@@ -28,6 +31,7 @@ export type FaultKind =
   | 'hold'
   | 'corrupt-request'
   | 'corrupt-response'
+  | 'refuse-checksums'
 
 export interface FaultPlan {
   kind: FaultKind
@@ -37,6 +41,7 @@ export interface FaultPlan {
   matches?: (method: string, url: string, headers: http.IncomingHttpHeaders) => boolean
   stallMs?: number
   latencyMs?: number
+  refusalStatus?: 400 | 501
   hold?: () => Promise<void>
 }
 
@@ -97,9 +102,26 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
 
   const server = http.createServer((request, response) => {
     const current = plan
-    const faulted = current !== undefined && current.kind !== 'refuse' && due(request.method ?? '', request.url ?? '', request.headers)
+    // What declares or carries an upload's checksum; asking for a stored one (x-amz-checksum-mode) is not that.
+    const carriesChecksum = Object.keys(request.headers).some(
+      (name) => (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-mode') || name === 'x-amz-sdk-checksum-algorithm',
+    )
+    const eligible = current?.kind !== 'refuse-checksums' || carriesChecksum
+    const faulted = current !== undefined && current.kind !== 'refuse' && eligible && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
+
+    if (kind === 'refuse-checksums') {
+      const error = current?.refusalStatus === 501
+        ? s3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented.')
+        : s3Error(400, 'InvalidArgument', 'x-amz-checksum-* headers are not supported.')
+      request.resume()
+      request.on('end', () => {
+        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
+        response.end(error.body)
+      })
+      return
+    }
 
     if (kind === 'slow-down' || kind === 'internal-error') {
       const error = kind === 'slow-down' ? s3Error(503, 'SlowDown', 'Please reduce your request rate.') : s3Error(500, 'InternalError', 'We encountered an internal error.')

@@ -1,0 +1,38 @@
+// Servers that refuse S3's checksum headers: several S3-compatible services answer a request that
+// carries x-amz-checksum-* (or declares an algorithm) with 501, or with 400 and a message about the
+// checksum. That is found out once per endpoint, with one warning, and the endpoint is sent no
+// checksum from then on, on every backend of this process: a write never fails for it.
+import type { ResolvedConfig } from './config.js'
+import { S3FsError } from './errors.js'
+
+const refusing = new Set<string>()
+
+/** The server a configuration talks to, as `host:port`. */
+export function endpointOf(config: Pick<ResolvedConfig, 'endpointHost' | 'endpointPort' | 'useHttps' | 'region'>): string {
+  if (config.endpointHost === '') return `s3.${config.region}.amazonaws.com:443`
+  return `${config.endpointHost}:${config.endpointPort || (config.useHttps ? 443 : 80)}`
+}
+
+export function refusesChecksums(endpoint: string): boolean {
+  return refusing.has(endpoint)
+}
+
+const REFUSAL_CODES = new Set(['InvalidArgument', 'InvalidRequest', 'NotImplemented', 'XNotImplemented'])
+
+/**
+ * Whether a request that carried checksum headers failed because the server does not take them
+ * (not because they did not match: that is BadDigest, EBADMSG). When it did, the endpoint is
+ * remembered and a warning says so, once.
+ */
+export function checksumsRefused(error: unknown, endpoint: string): boolean {
+  if (!(error instanceof S3FsError)) return false
+  const refused = error.httpStatus === 501 || (error.httpStatus === 400 && REFUSAL_CODES.has(error.s3Code ?? '') && /checksum/i.test(error.message))
+  if (!refused) return false
+  if (!refusing.has(endpoint)) {
+    refusing.add(endpoint)
+    process.emitWarning(`${endpoint} refuses S3 checksum headers (${error.s3Code ?? `HTTP ${error.httpStatus}`}): uploads to it are sent without checksums from now on`, {
+      code: 'S3FS_CHECKSUMS_REFUSED',
+    })
+  }
+  return true
+}
