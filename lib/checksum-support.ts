@@ -2,6 +2,7 @@
 // carries x-amz-checksum-* (or declares an algorithm) with 501, or with 400 and a message about the
 // checksum. That is found out once per endpoint, with one warning, and the endpoint is sent no
 // checksum from then on, on every backend of this process: a write never fails for it.
+import type { ChecksumAlgorithm } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
 import { S3FsError } from './errors.js'
 
@@ -13,9 +14,6 @@ export function endpointOf(config: Pick<ResolvedConfig, 'endpointHost' | 'endpoi
   return `${config.endpointHost}:${config.endpointPort || (config.useHttps ? 443 : 80)}`
 }
 
-export function refusesChecksums(endpoint: string): boolean {
-  return refusing.has(endpoint)
-}
 
 const REFUSAL_CODES = new Set(['InvalidArgument', 'InvalidRequest', 'NotImplemented', 'XNotImplemented'])
 
@@ -24,7 +22,7 @@ const REFUSAL_CODES = new Set(['InvalidArgument', 'InvalidRequest', 'NotImplemen
  * (not because they did not match: that is BadDigest, EBADMSG). When it did, the endpoint is
  * remembered and a warning says so, once.
  */
-export function checksumsRefused(error: unknown, endpoint: string): boolean {
+function checksumsRefused(error: unknown, endpoint: string): boolean {
   if (!(error instanceof S3FsError)) return false
   const refused = error.httpStatus === 501 || (error.httpStatus === 400 && REFUSAL_CODES.has(error.s3Code ?? '') && /checksum/i.test(error.message))
   if (!refused) return false
@@ -35,4 +33,30 @@ export function checksumsRefused(error: unknown, endpoint: string): boolean {
     })
   }
   return true
+}
+
+/** The checksum a backend's uploads carry: the configured one, until its endpoint refuses checksums. */
+export class UploadChecksum {
+  readonly #configured: ChecksumAlgorithm | undefined
+  readonly #endpoint: string
+
+  constructor(configured: ChecksumAlgorithm | undefined, endpoint: string) {
+    this.#configured = configured
+    this.#endpoint = endpoint
+  }
+
+  get algorithm(): ChecksumAlgorithm | undefined {
+    return refusing.has(this.#endpoint) ? undefined : this.#configured
+  }
+
+  /** Sends a request built with the checksum of the moment; again, built without, if the server refuses checksums. */
+  async send<T>(request: () => Promise<T>): Promise<T> {
+    const carried = this.algorithm !== undefined
+    try {
+      return await request()
+    } catch (error) {
+      if (carried && checksumsRefused(error, this.#endpoint)) return request()
+      throw error
+    }
+  }
 }

@@ -20,7 +20,7 @@ import type {
   UploadedPart,
   WriteOptions,
 } from './backend.js'
-import { checksumsRefused, endpointOf, refusesChecksums } from './checksum-support.js'
+import { endpointOf, UploadChecksum } from './checksum-support.js'
 import { type ChecksumAlgorithm, algorithmOf, checksumHeaderName, multipartChecksumHeaders, storedChecksumOfHeaders, WIRE_NAMES } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, abortStatus, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
@@ -198,17 +198,15 @@ export class NativeBackend implements Backend {
   readonly #cleanups = new Set<Promise<unknown>>()
   #closed = false
   #released = false
-  /** What every upload carries for the server to verify (config.checksum). */
-  readonly #configuredChecksum: ChecksumAlgorithm | undefined
-  readonly #endpoint: string
+  /** What every upload carries for the server to verify (config.checksum, until the server refuses checksums). */
+  readonly #uploadChecksum: UploadChecksum
 
   constructor(config: ResolvedConfig) {
     ;({ key: this.#engineKey, engine: this.#engine } = acquireEngine(config))
     collected.register(this, this.#engineKey, this)
     this.#credentialSources = config.credentialSources
     this.#partSize = config.partSize
-    this.#configuredChecksum = algorithmOf(config.checksum)
-    this.#endpoint = endpointOf(config)
+    this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), endpointOf(config))
   }
 
   async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>, cleanup = false): Promise<T> {
@@ -267,7 +265,7 @@ export class NativeBackend implements Backend {
   writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     const headers = attributeHeaders(options?.attributes)
     if (data.length < this.#partSize) {
-      return this.#withChecksums(() =>
+      return this.#uploadChecksum.send(() =>
         this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers, ...this.#checksumOption() })),
       )
     }
@@ -289,7 +287,7 @@ export class NativeBackend implements Backend {
   upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {
     if (size < this.#partSize) {
       const headers = attributeHeaders(options?.attributes)
-      return this.#withChecksums(() =>
+      return this.#uploadChecksum.send(() =>
         this.#call('upload', path.url, options, (id) =>
           this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers, ...this.#checksumOption() })),
         ),
@@ -336,18 +334,7 @@ export class NativeBackend implements Backend {
 
   /** The configured checksum, unless the server has refused checksums. */
   get #checksum(): ChecksumAlgorithm | undefined {
-    return refusesChecksums(this.#endpoint) ? undefined : this.#configuredChecksum
-  }
-
-  /** Sends a request built with the checksum headers of the moment; again without them if the server refuses them. */
-  async #withChecksums<T>(send: () => Promise<T>): Promise<T> {
-    const carried = this.#checksum !== undefined
-    try {
-      return await send()
-    } catch (error) {
-      if (carried && checksumsRefused(error, this.#endpoint)) return send()
-      throw error
-    }
+    return this.#uploadChecksum.algorithm
   }
 
   /** The engine's checksum option for an upload: the configured algorithm, or nothing when off. */
@@ -379,7 +366,7 @@ export class NativeBackend implements Backend {
       if (this.#checksum) headers.push(['x-amz-checksum-algorithm', WIRE_NAMES[this.#checksum]])
       return this.#request('copyFile', source, { method: 'PUT', bucket: target.bucket, key: target.key, headers }, options)
     }
-    const response = await this.#withChecksums(copy)
+    const response = await this.#uploadChecksum.send(copy)
     const body = response.body.toString('utf8')
     throwIfErrorBody(body, 'copyFile', source.url)
     return { etag: xmlText(body, 'ETag') ?? '' }
@@ -401,7 +388,7 @@ export class NativeBackend implements Backend {
   }
 
   async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
-    const response = await this.#withChecksums(() =>
+    const response = await this.#uploadChecksum.send(() =>
       this.#request(
         'writeFile',
         path,

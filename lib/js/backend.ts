@@ -38,7 +38,7 @@ import type {
   WriteOptions,
 } from '../backend.js'
 import { type ChecksumAlgorithm, type StoredChecksum, algorithmOf, multipartChecksumType, storedChecksum, WIRE_NAMES } from '../checksums.js'
-import { checksumsRefused, endpointOf, refusesChecksums } from '../checksum-support.js'
+import { endpointOf, UploadChecksum } from '../checksum-support.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
@@ -89,8 +89,8 @@ export class JsBackend implements Backend {
   readonly name = 'js' as const
   readonly #client: S3Client
   readonly #config: ResolvedConfig
-  /** What every upload carries for the server to verify (config.checksum). */
-  readonly #configuredChecksum: ChecksumAlgorithm | undefined
+  /** What every upload carries for the server to verify (config.checksum, until the server refuses checksums). */
+  readonly #uploadChecksum: UploadChecksum
   /** host:port of the endpoint, for errors from a server that does not speak S3. */
   readonly #endpoint: string
   #closed = false
@@ -102,8 +102,8 @@ export class JsBackend implements Backend {
 
   constructor(config: ResolvedConfig) {
     this.#config = config
-    this.#configuredChecksum = algorithmOf(config.checksum)
     this.#endpoint = endpointOf(config)
+    this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), this.#endpoint)
     this.#client = createS3Client(config)
     // One listener per request in flight, thousands at a time: not a leak.
     setMaxListeners(0, this.#closing.signal)
@@ -308,7 +308,7 @@ export class JsBackend implements Backend {
 
   async writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     if (data.length < this.#config.partSize) {
-      const put = await this.#withChecksums(() =>
+      const put = await this.#uploadChecksum.send(() =>
         this.#send<{ ETag?: string }>(
           'writeFile',
           path.url,
@@ -460,7 +460,7 @@ export class JsBackend implements Backend {
   }
 
   async copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }> {
-    const copied = await this.#withChecksums(() =>
+    const copied = await this.#uploadChecksum.send(() =>
       this.#send<{ CopyObjectResult?: { ETag?: string } }>(
         'copyFile',
         source.url,
@@ -493,7 +493,7 @@ export class JsBackend implements Backend {
   }
 
   async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
-    const created = await this.#withChecksums(() =>
+    const created = await this.#uploadChecksum.send(() =>
       this.#send<{ UploadId?: string; $metadata?: { attempts?: number } }>(
         'writeFile',
         path.url,
@@ -579,18 +579,7 @@ export class JsBackend implements Backend {
 
   /** The configured checksum, unless the server has refused checksums. */
   get #checksum(): ChecksumAlgorithm | undefined {
-    return refusesChecksums(this.#endpoint) ? undefined : this.#configuredChecksum
-  }
-
-  /** Sends a request built with the checksum headers of the moment; again without them if the server refuses them. */
-  async #withChecksums<T>(send: () => Promise<T>): Promise<T> {
-    const carried = this.#checksum !== undefined
-    try {
-      return await send()
-    } catch (error) {
-      if (carried && checksumsRefused(error, this.#endpoint)) return send()
-      throw error
-    }
+    return this.#uploadChecksum.algorithm
   }
 
   /** The stored checksum a whole-object read is checked against: none when checksums are off. */
