@@ -129,7 +129,8 @@ async function runJobs(jobs: Job[], options: TransferOptions, transfer: Transfer
  */
 async function downloadJob(backend: Backend, job: Job, partSize: number, options: CallOptions, onBytes: (bytesDone: number) => void): Promise<boolean> {
   if (await sizeMatches(job.local, job.size)) {
-    const remote = job.checksum === undefined ? { ...job, checksum: (await backend.head(job.remote, options)).checksum } : job
+    // A job from a stat has its checksum (or none) already; one from a listing has not asked.
+    const remote = 'checksum' in job ? job : { ...job, checksum: (await backend.head(job.remote, options)).checksum }
     if (await holdsContent(job.local, remote, partSize)) return false
   }
   await mkdir(path.dirname(job.local), { recursive: true })

@@ -80,6 +80,26 @@ const AlgorithmNames* NamesOf(ChecksumAlgorithm algorithm) {
   return nullptr;
 }
 
+uint64_t ComputeCrc(ChecksumAlgorithm algorithm, const uint8_t* data, size_t size, uint64_t previous) {
+  switch (algorithm) {
+    case ChecksumAlgorithm::kCrc32:
+      return aws_checksums_crc32_ex(data, size, static_cast<uint32_t>(previous));
+    case ChecksumAlgorithm::kCrc32c:
+      return aws_checksums_crc32c_ex(data, size, static_cast<uint32_t>(previous));
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return aws_checksums_crc64nvme_ex(data, size, previous);
+    default:
+      return 0;
+  }
+}
+
+// CRC(A then B) from CRC(A), CRC(B) and B's length: zlib's crc32_combine method (multiplying by
+// x^(8 * length) modulo the polynomial), for any of the three CRCs.
+uint64_t CombineCrc(ChecksumAlgorithm algorithm, uint64_t crc_first, uint64_t crc_second, uint64_t second_length) {
+  const CrcShape shape = ShapeOf(algorithm);
+  return MultiplyModulo(shape, PowerOfXForBytes(shape, second_length), crc_first) ^ crc_second;
+}
+
 }  // namespace
 
 std::optional<ChecksumAlgorithm> ChecksumAlgorithmNamed(std::string_view name) {
@@ -103,24 +123,6 @@ std::string_view ChecksumWireName(ChecksumAlgorithm algorithm) {
 std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm) {
   const AlgorithmNames* names = NamesOf(algorithm);
   return names != nullptr ? names->header : "";
-}
-
-uint64_t ComputeCrc(ChecksumAlgorithm algorithm, const uint8_t* data, size_t size, uint64_t previous) {
-  switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32:
-      return aws_checksums_crc32_ex(data, size, static_cast<uint32_t>(previous));
-    case ChecksumAlgorithm::kCrc32c:
-      return aws_checksums_crc32c_ex(data, size, static_cast<uint32_t>(previous));
-    case ChecksumAlgorithm::kCrc64Nvme:
-      return aws_checksums_crc64nvme_ex(data, size, previous);
-    default:
-      return 0;
-  }
-}
-
-uint64_t CombineCrc(ChecksumAlgorithm algorithm, uint64_t crc_first, uint64_t crc_second, uint64_t second_length) {
-  const CrcShape shape = ShapeOf(algorithm);
-  return MultiplyModulo(shape, PowerOfXForBytes(shape, second_length), crc_first) ^ crc_second;
 }
 
 RunningChecksum::RunningChecksum(ChecksumAlgorithm algorithm) : algorithm_(algorithm) {

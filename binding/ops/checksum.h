@@ -58,10 +58,4 @@ class RunningChecksum {
   aws_hash* sha256_ = nullptr;
 };
 
-// CRC(A then B) from CRC(A), CRC(B) and B's length: zlib's crc32_combine method (multiplying by
-// x^(8 * length) modulo the polynomial), for any of the three CRCs.
-uint64_t CombineCrc(ChecksumAlgorithm algorithm, uint64_t crc_first, uint64_t crc_second, uint64_t second_length);
-// The CRC of bytes, from nothing.
-uint64_t ComputeCrc(ChecksumAlgorithm algorithm, const uint8_t* data, size_t size, uint64_t previous = 0);
-
 }  // namespace s3fs
