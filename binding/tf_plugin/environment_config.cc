@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -111,8 +112,9 @@ int LogLevel(engine::Status& error) {
 
 }  // namespace
 
-engine::Config ConfigFromEnvironment(engine::Status& error) {
-  engine::Config config;
+PluginConfig ConfigFromEnvironment(engine::Status& error) {
+  PluginConfig plugin;
+  engine::Config& config = plugin.engine;
   error = engine::Status::Ok();
   std::string region = Env("AWS_REGION");
   if (region.empty()) region = Env("S3_REGION");
@@ -120,7 +122,7 @@ engine::Config ConfigFromEnvironment(engine::Status& error) {
 
   int endpoint_https = -1;
   std::string endpoint = Env("S3_ENDPOINT");
-  if (!endpoint.empty() && !ParseEndpoint(endpoint, config, endpoint_https, error)) return config;
+  if (!endpoint.empty() && !ParseEndpoint(endpoint, config, endpoint_https, error)) return plugin;
   int use_https = Flag("S3_USE_HTTPS");
   config.use_https = endpoint_https != -1 ? endpoint_https == 1 : use_https != 0;
   config.verify_ssl = Flag("S3_VERIFY_SSL") != 0;
@@ -134,37 +136,48 @@ engine::Config ConfigFromEnvironment(engine::Status& error) {
   if (config.use_https && !config.ca_file.empty() && access(config.ca_file.c_str(), R_OK) != 0) {
     error = engine::Status::Error(errno == EACCES ? "EACCES" : "ENOENT",
                                   ca_source + " names " + config.ca_file + ", which cannot be read");
-    return config;
+    return plugin;
   }
 
   uint64_t n = 0;
   n = config.connect_timeout_ms;
-  if (!Integer("S3_CONNECT_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return config;
+  if (!Integer("S3_CONNECT_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return plugin;
   config.connect_timeout_ms = static_cast<uint32_t>(n);
   n = 0;
-  if (!Integer("S3_REQUEST_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return config;
+  if (!Integer("S3_REQUEST_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return plugin;
   config.request_timeout_ms = static_cast<uint32_t>(n);
   n = config.part_size;
-  if (!Integer("S3FS_PART_SIZE", 5 * 1024 * 1024, kMaxPartSize, n, error)) return config;
+  if (!Integer("S3FS_PART_SIZE", 5 * 1024 * 1024, kMaxPartSize, n, error)) return plugin;
   config.part_size = n;
   n = 16;
-  if (!Integer("S3FS_MAX_CONNECTIONS", 1, kMaxCount, n, error)) return config;
+  if (!Integer("S3FS_MAX_CONNECTIONS", 1, kMaxCount, n, error)) return plugin;
   config.max_connections = static_cast<uint32_t>(n);
   n = config.parts_in_flight;
-  if (!Integer("S3FS_PARTS_IN_FLIGHT", 1, kMaxCount, n, error)) return config;
+  if (!Integer("S3FS_PARTS_IN_FLIGHT", 1, kMaxCount, n, error)) return plugin;
   config.parts_in_flight = static_cast<uint32_t>(n);
   n = config.read_ahead_bytes;
-  if (!Integer("S3FS_READ_AHEAD", 0, kUnbounded, n, error)) return config;
+  if (!Integer("S3FS_READ_AHEAD", 0, kUnbounded, n, error)) return plugin;
   config.read_ahead_bytes = n;
   n = config.pool_connections;
-  if (!Integer("S3FS_POOL_CONNECTIONS", 1, kMaxCount, n, error)) return config;
+  if (!Integer("S3FS_POOL_CONNECTIONS", 1, kMaxCount, n, error)) return plugin;
   config.pool_connections = n;
   n = std::max(1u, std::thread::hardware_concurrency());
-  if (!Integer("S3FS_IO_THREADS", 1, kMaxThreads, n, error)) return config;
+  if (!Integer("S3FS_IO_THREADS", 1, kMaxThreads, n, error)) return plugin;
   config.event_loop_threads = static_cast<uint16_t>(n);
   n = 5;
-  if (!Integer("S3FS_MAX_RETRIES", 1, kMaxCount, n, error)) return config;
+  if (!Integer("S3FS_MAX_RETRIES", 1, kMaxCount, n, error)) return plugin;
   config.max_retries = static_cast<uint32_t>(n);
+
+  const std::string checksum = Env("S3FS_CHECKSUM");
+  if (!checksum.empty()) {
+    std::optional<ChecksumAlgorithm> algorithm = ChecksumAlgorithmNamed(checksum);
+    if (!algorithm) {
+      error = engine::Status::Error("EINVAL", "S3FS_CHECKSUM must be one of crc64nvme, crc32c, crc32, sha256, off, got " + checksum);
+      return plugin;
+    }
+    plugin.upload_checksum = *algorithm;
+  }
+  config.verify_checksums = plugin.upload_checksum != ChecksumAlgorithm::kNone;
 
   config.unsigned_requests = Flag("AWS_NO_SIGN_REQUEST") == 1;
   std::string key_id = Env("AWS_ACCESS_KEY_ID");
@@ -181,7 +194,7 @@ engine::Config ConfigFromEnvironment(engine::Status& error) {
   if (config.config_file.empty()) config.config_file = home + "/.aws/config";
   config.use_instance_metadata = Flag("AWS_EC2_METADATA_DISABLED") != 1;
   config.log_level = LogLevel(error);
-  return config;
+  return plugin;
 }
 
 }  // namespace s3fs::tensorflow_plugin

@@ -59,13 +59,17 @@ std::string ContentMd5(const std::string& body) {
   return std::string(encoded, encoded_buf.len);
 }
 
-S3Request CopyObjectRequest(const ObjectPath& source, const ObjectPath& target, const std::string& etag) {
+S3Request CopyObjectRequest(const ObjectPath& source, const ObjectPath& target, const std::string& etag,
+                            ChecksumAlgorithm checksum) {
   S3Request request;
   request.method = "PUT";
   request.bucket = target.bucket;
   request.key = target.key;
   request.headers.emplace_back("x-amz-copy-source", CopySource(source));
   if (!etag.empty()) request.headers.emplace_back("x-amz-copy-source-if-match", etag);
+  if (checksum != ChecksumAlgorithm::kNone) {
+    request.headers.emplace_back("x-amz-checksum-algorithm", std::string(ChecksumWireName(checksum)));
+  }
   return request;
 }
 
@@ -86,11 +90,12 @@ engine::Status ListAll(BlockingEngine& engine, const std::string& bucket, const 
 }
 
 engine::Status PutObject(BlockingEngine& engine, const ObjectPath& path, const uint8_t* data, size_t size,
-                         std::string* etag) {
+                         ChecksumAlgorithm checksum, std::string* etag) {
   S3Request request;
   request.method = "PUT";
   request.bucket = path.bucket;
   request.key = path.key;
+  request.upload_checksum = checksum;
   request.body = data;
   request.body_size = size;
   request.has_body = true;
@@ -101,18 +106,18 @@ engine::Status PutObject(BlockingEngine& engine, const ObjectPath& path, const u
 }
 
 engine::Status CopyObject(BlockingEngine& engine, const ObjectPath& source, const ObjectPath& target, uint64_t size,
-                          const std::string& etag) {
+                          const std::string& etag, ChecksumAlgorithm checksum) {
   if (size <= kMaxCopyObject) {
     S3Response response;
-    engine::Status status = engine.Request(CopyObjectRequest(source, target, etag), &response);
+    engine::Status status = engine.Request(CopyObjectRequest(source, target, etag, checksum), &response);
     return status.ok() ? ErrorInBody(response) : status;
   }
   MultipartUpload upload;
-  engine::Status status = MultipartUpload::Create(engine, target, upload);
+  engine::Status status = MultipartUpload::Create(engine, target, ChecksumAlgorithm::kNone, upload);
   if (!status.ok()) return status;
   std::vector<CompletedPart> parts;
   for (uint64_t first = 0; first < size && status.ok(); first += kCopyPartSize) {
-    CompletedPart part{static_cast<int>(parts.size()) + 1, ""};
+    CompletedPart part{static_cast<int>(parts.size()) + 1, "", ""};
     status = upload.CopyPart(part.number, source, first, std::min(size, first + kCopyPartSize) - 1, etag, &part.etag);
     parts.push_back(std::move(part));
   }
@@ -124,7 +129,7 @@ engine::Status CopyObject(BlockingEngine& engine, const ObjectPath& source, cons
 }
 
 engine::Status CopyObjects(BlockingEngine& engine, const std::vector<ObjectCopy>& copies, size_t concurrency,
-                           std::vector<bool>& copied) {
+                           ChecksumAlgorithm checksum, std::vector<bool>& copied) {
   copied.assign(copies.size(), false);
   engine::Status first_error;
   std::deque<std::pair<size_t, BlockingEngine::Pending>> in_flight;
@@ -139,13 +144,13 @@ engine::Status CopyObjects(BlockingEngine& engine, const std::vector<ObjectCopy>
   for (size_t i = 0; i < copies.size(); i++) {
     const ObjectCopy& copy = copies[i];
     if (copy.size > kMaxCopyObject) {
-      engine::Status status = CopyObject(engine, copy.source, copy.target, copy.size, copy.etag);
+      engine::Status status = CopyObject(engine, copy.source, copy.target, copy.size, copy.etag, checksum);
       copied[i] = status.ok();
       if (!status.ok() && first_error.ok()) first_error = status;
       continue;
     }
     if (in_flight.size() >= concurrency) finish_oldest();
-    auto operation = std::make_shared<RequestOperation>(engine.engine(), CopyObjectRequest(copy.source, copy.target, copy.etag));
+    auto operation = std::make_shared<RequestOperation>(engine.engine(), CopyObjectRequest(copy.source, copy.target, copy.etag, checksum));
     in_flight.emplace_back(i, engine.Start(std::move(operation)));
   }
   while (!in_flight.empty()) finish_oldest();
@@ -234,7 +239,8 @@ void AbortLostCreations(BlockingEngine& engine, const ObjectPath& path, const st
 
 }  // namespace
 
-engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath& path, MultipartUpload& upload) {
+engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath& path, ChecksumAlgorithm checksum,
+                                       MultipartUpload& upload) {
   const auto started = std::chrono::steady_clock::now();
   S3Request request;
   request.method = "POST";
@@ -242,6 +248,10 @@ engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath&
   request.key = path.key;
   request.query = "uploads=";
   request.headers.emplace_back("Content-Type", "application/octet-stream");
+  if (checksum != ChecksumAlgorithm::kNone) {
+    request.headers.emplace_back("x-amz-checksum-algorithm", std::string(ChecksumWireName(checksum)));
+    request.headers.emplace_back("x-amz-checksum-type", checksum == ChecksumAlgorithm::kSha256 ? "COMPOSITE" : "FULL_OBJECT");
+  }
   S3Response response;
   engine::Status status = engine.Request(std::move(request), &response);
   if (!status.ok()) return status;
@@ -253,6 +263,7 @@ engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath&
   }
   upload.engine_ = &engine;
   upload.path_ = path;
+  upload.checksum_ = checksum;
   upload.upload_id_ = std::move(upload_id);
   return engine::Status::Ok();
 }
@@ -263,12 +274,19 @@ std::string MultipartUpload::Query(int part_number) const {
   return query + "uploadId=" + UriEncodeQueryValue(upload_id_);
 }
 
-BlockingEngine::Pending MultipartUpload::StartPart(int number, const uint8_t* data, size_t size) {
+BlockingEngine::Pending MultipartUpload::StartPart(int number, const uint8_t* data, size_t size, std::string* checksum) {
   S3Request request;
   request.method = "PUT";
   request.bucket = path_.bucket;
   request.key = path_.key;
   request.query = Query(number);
+  checksum->clear();
+  if (checksum_ != ChecksumAlgorithm::kNone) {
+    RunningChecksum running(checksum_);
+    running.Update(data, size);
+    *checksum = running.Finish();
+    request.headers.emplace_back(std::string(ChecksumHeaderName(checksum_)), *checksum);
+  }
   request.body = data;
   request.body_size = size;
   request.has_body = true;
@@ -300,8 +318,12 @@ engine::Status MultipartUpload::CopyPart(int number, const ObjectPath& source, u
 engine::Status MultipartUpload::Complete(const std::vector<CompletedPart>& parts, std::string* etag) {
   std::string body = "<CompleteMultipartUpload>";
   for (const CompletedPart& part : parts) {
-    body += "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>" + XmlEscape(part.etag) +
-            "</ETag></Part>";
+    body += "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>" + XmlEscape(part.etag) + "</ETag>";
+    if (checksum_ != ChecksumAlgorithm::kNone && !part.checksum.empty()) {
+      const std::string element = "Checksum" + std::string(ChecksumWireName(checksum_));
+      body += "<" + element + ">" + XmlEscape(part.checksum) + "</" + element + ">";
+    }
+    body += "</Part>";
   }
   body += "</CompleteMultipartUpload>";
   S3Request request;

@@ -28,10 +28,10 @@ struct PluginFilesystem {
 S3Filesystem* Filesystem(const TF_Filesystem* filesystem, TF_Status* status) {
   auto* plugin = static_cast<PluginFilesystem*>(filesystem->plugin_filesystem);
   std::call_once(plugin->started, [plugin] {
-    engine::Config config = ConfigFromEnvironment(plugin->error);
+    PluginConfig config = ConfigFromEnvironment(plugin->error);
     if (!plugin->error.ok()) return;
-    std::unique_ptr<BlockingEngine> engine = BlockingEngine::Create(std::move(config), plugin->error);
-    if (engine) plugin->fs = std::make_unique<S3Filesystem>(std::move(engine));
+    std::unique_ptr<BlockingEngine> engine = BlockingEngine::Create(std::move(config.engine), plugin->error);
+    if (engine) plugin->fs = std::make_unique<S3Filesystem>(std::move(engine), config.upload_checksum);
   });
   if (!plugin->fs) SetError(status, plugin->error, "s3fs-native (configuring s3://)");
   return plugin->fs.get();

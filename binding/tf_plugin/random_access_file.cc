@@ -19,11 +19,30 @@ engine::Status RandomAccessFile::Open(S3Filesystem& fs, const ObjectPath& path,
   engine::Status status = fs.Stat(path, info);
   if (!status.ok()) return status;
   if (info.is_directory) return engine::Status::Error("EISDIR", "is a directory");
-  file.reset(new RandomAccessFile(fs, path));
+  if (!fs.engine().config().verify_checksums) info.checksum.reset();
+  file.reset(new RandomAccessFile(fs, path, info));
   return status;
 }
 
 engine::Status RandomAccessFile::Read(uint64_t offset, size_t n, char* buffer, size_t& bytes_read) const {
+  engine::Status status = ReadBytes(offset, n, buffer, bytes_read);
+  if (!status.ok()) return status;
+  std::string message;
+  if (whole_read_check_.Observe(offset, buffer, bytes_read, message) != WholeReadCheck::Verdict::kDiffers) return status;
+  bytes_read = 0;
+  return Mismatch(message);
+}
+
+engine::Status RandomAccessFile::Mismatch(const std::string& message) const {
+  FileInfo now;
+  engine::Status status = fs_.Stat(path_, now);
+  if (status.ok() && now.etag != etag_) {
+    return engine::Status::Error("ESTALE", "the object was replaced while it was read; what was read is not one version of it");
+  }
+  return engine::Status::Error("EBADMSG", message);
+}
+
+engine::Status RandomAccessFile::ReadBytes(uint64_t offset, size_t n, char* buffer, size_t& bytes_read) const {
   bytes_read = 0;
   if (n > 2 * fs_.engine().config().part_size) return ReadInParts(offset, n, buffer, bytes_read);
   engine::Status status;

@@ -8,6 +8,7 @@
 #include "engine/status.h"
 #include "fs/fs_operation.h"
 #include "tf_plugin/blocking_engine.h"
+#include "tf_plugin/upload_checksum.h"
 
 namespace s3fs::tensorflow_plugin {
 
@@ -23,9 +24,10 @@ std::string UrlOf(const ObjectPath& path);
 // blocks its (TensorFlow) thread until the S3 requests it makes have finished.
 class S3Filesystem {
  public:
-  explicit S3Filesystem(std::unique_ptr<BlockingEngine> engine) : engine_(std::move(engine)) {}
+  S3Filesystem(std::unique_ptr<BlockingEngine> engine, ChecksumAlgorithm upload_checksum);
 
   BlockingEngine& engine() { return *engine_; }
+  UploadChecksum& upload_checksum() { return upload_checksum_; }
 
   engine::Status Stat(const ObjectPath& path, FileInfo& info);
   // Names relative to the directory, directories without their trailing '/'.
@@ -47,6 +49,7 @@ class S3Filesystem {
   engine::Status RenameDirectory(const ObjectPath& source, const ObjectPath& target);
 
   std::unique_ptr<BlockingEngine> engine_;
+  UploadChecksum upload_checksum_;
 };
 
 }  // namespace s3fs::tensorflow_plugin

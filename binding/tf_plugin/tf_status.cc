@@ -44,6 +44,7 @@ TF_Code CodeFor(const engine::Status& error) {
       {"EBUSY", TF_UNAVAILABLE},         {"ECONNREFUSED", TF_UNAVAILABLE},
       {"ECONNRESET", TF_UNAVAILABLE},    {"ENOTFOUND", TF_UNAVAILABLE},
       {"ENETUNREACH", TF_UNAVAILABLE},   {"EPROTO", TF_UNAVAILABLE},
+      {"EBADMSG", TF_DATA_LOSS},
   };
   for (const auto& entry : kByCode) {
     if (error.code == entry.code) return entry.tf_code;

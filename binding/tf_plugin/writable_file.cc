@@ -75,11 +75,16 @@ engine::Status WritableFile::Append(const char* data, size_t n) {
 }
 
 engine::Status WritableFile::StartUpload() {
-  engine::Status status = MultipartUpload::Create(fs_.engine(), path_, upload_);
+  // The committed object becomes the first parts by server-side copy, which a checksummed upload
+  // does not take: that upload carries no checksum.
+  const bool copies_committed = committed_size_ >= kMinPartSize;
+  engine::Status status = fs_.upload_checksum().Send([&](ChecksumAlgorithm checksum) {
+    return MultipartUpload::Create(fs_.engine(), path_, copies_committed ? ChecksumAlgorithm::kNone : checksum, upload_);
+  });
   if (!status.ok()) return status;
-  if (committed_size_ >= kMinPartSize) {
+  if (copies_committed) {
     for (uint64_t first = 0; first < committed_size_; first += kMaxCopyPartSize) {
-      CompletedPart part{static_cast<int>(parts_.size()) + 1, ""};
+      CompletedPart part{static_cast<int>(parts_.size()) + 1, "", ""};
       status = upload_.CopyPart(part.number, path_, first, std::min(committed_size_, first + kMaxCopyPartSize) - 1,
                                 committed_etag_, &part.etag);
       if (!status.ok()) return status;
@@ -100,7 +105,7 @@ engine::Status WritableFile::SendPart(std::vector<uint8_t> data) {
   auto part = std::make_unique<PartInFlight>();
   part->number = static_cast<int>(parts_.size() + in_flight_.size()) + 1;
   part->data = std::move(data);
-  part->pending = upload_.StartPart(part->number, part->data.data(), part->data.size());
+  part->pending = upload_.StartPart(part->number, part->data.data(), part->data.size(), &part->checksum);
   in_flight_.push_back(std::move(part));
   return engine::Status::Ok();
 }
@@ -109,7 +114,7 @@ engine::Status WritableFile::FinishOldestPart() {
   std::unique_ptr<PartInFlight> part = std::move(in_flight_.front());
   in_flight_.pop_front();
   engine::Status status = part->pending.Wait();
-  if (status.ok()) parts_.push_back({part->number, MultipartUpload::PartEtag(part->pending)});
+  if (status.ok()) parts_.push_back({part->number, MultipartUpload::PartEtag(part->pending), part->checksum});
   return status;
 }
 
@@ -137,7 +142,9 @@ engine::Status WritableFile::Commit() {
   } else {
     std::vector<uint8_t> body = std::move(small_committed_);
     body.insert(body.end(), buffer_.begin(), buffer_.end());
-    status = PutObject(fs_.engine(), path_, body.data(), body.size(), &committed_etag_);
+    status = fs_.upload_checksum().Send([&](ChecksumAlgorithm checksum) {
+      return PutObject(fs_.engine(), path_, body.data(), body.size(), checksum, &committed_etag_);
+    });
     if (!status.ok()) return status;
     small_committed_.clear();
     if (body.size() < kMinPartSize) small_committed_ = std::move(body);

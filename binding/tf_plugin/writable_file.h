@@ -19,6 +19,11 @@ namespace s3fs::tensorflow_plugin {
 // becomes the first part of the next upload by server-side copy (pinned to its ETag), so a flush
 // sends only the new bytes; below 5 MiB the object is sent whole, which bounds the repeat.
 //
+// Each part's checksum (S3FS_CHECKSUM) is computed as the part leaves, from the bytes TensorFlow
+// wrote, and the server verifies it and keeps the object's full-object checksum; an upload that
+// starts with the committed object copied server-side carries none (servers refuse a copied part
+// into a checksummed upload).
+//
 // Nothing partial is left behind: a failed upload is aborted, and a file dropped without Close
 // aborts the upload in progress (the object keeps what the last flush made visible).
 class WritableFile {
@@ -39,6 +44,7 @@ class WritableFile {
   struct PartInFlight {
     int number;
     std::vector<uint8_t> data;
+    std::string checksum;
     BlockingEngine::Pending pending;
   };
 

@@ -1,13 +1,16 @@
 import { execFile, execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { beforeAll, describe, expect, test } from 'vitest'
 
+import { computeChecksum } from '../../lib/checksums.js'
 import { tensorflowPluginPath } from '../../lib/index.js'
 import { expectScenario, type Outcome, scenarioFile } from '../conformance-scenario.js'
 import { startFaultProxy } from '../server/fault-proxy.js'
-import { expectNoMultipartUploads, server, uniquePrefix, url } from '../helpers.js'
+import { BUCKET, expectNoMultipartUploads, reference, server, testFs, uniquePrefix, url } from '../helpers.js'
 
 // Python TensorFlow (current tensorflow-cpu from PyPI, in a venv scripts/tf-python.sh makes and
 // caches) with the plugin registered by tf.experimental.register_filesystem_plugin.
@@ -40,6 +43,18 @@ function tensorFlowEnv(endpoint: string): NodeJS.ProcessEnv {
 function runTensorFlow(...args: string[]): unknown {
   const output = execFileSync(python, [surface, plugin, ...args], { encoding: 'utf8', env: tensorFlowEnv(server.endpoint), maxBuffer: 64 * 1024 * 1024 })
   return JSON.parse(output)
+}
+
+/**
+ * TensorFlow against `endpoint`, without blocking this process's event loop (a fault proxy may be
+ * serving on it): what it printed, and its stderr.
+ */
+function runTensorFlowAt(endpoint: string, env: Record<string, string>, ...args: string[]): Promise<{ result: unknown; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(python, [surface, plugin, ...args], { encoding: 'utf8', env: { ...tensorFlowEnv(endpoint), ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? reject(error) : resolve({ result: JSON.parse(stdout), stderr }),
+    )
+  })
 }
 
 beforeAll(() => {
@@ -97,17 +112,105 @@ describe('Python TensorFlow with the plugin', () => {
     const proxy = await startFaultProxy(server.port)
     try {
       proxy.setPlan({ kind: 'reset-response', every: 2, matches: (method, target) => method === 'POST' && /[?&]uploads(=|&|$)/.test(target) })
-      const result = (await new Promise((resolve, reject) => {
-        // execFileSync would block the event loop this test's proxy runs on.
-        execFile(python, [surface, plugin, 'multipart', url(prefix)], { encoding: 'utf8', env: tensorFlowEnv(proxy.endpoint), maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
-          error ? reject(error) : resolve(JSON.parse(stdout)),
-        )
-      })) as { matches: boolean[] }
-      expect(result.matches).toEqual([true, true, true])
+      const { result } = await runTensorFlowAt(proxy.endpoint, {}, 'multipart', url(prefix))
+      expect((result as { matches: boolean[] }).matches).toEqual([true, true, true])
       expect(proxy.faults).toBeGreaterThanOrEqual(2)
     } finally {
       await proxy.close()
     }
     for (let i = 0; i < 3; i++) await expectNoMultipartUploads(`${prefix}/multipart-${i}.bin`)
+  })
+})
+
+describe('checksums through the plugin', () => {
+  const PART = 5 * 1024 * 1024
+  // Written in one GFile write each: a single PUT, and a multipart upload of three parts.
+  const FILES = { small: 1000, large: 2 * PART + 3 }
+  const specs = Object.entries(FILES).map(([name, size]) => `${name}:${size}`)
+  const settings = { S3FS_PART_SIZE: String(PART) }
+  type FileOutcome = { ok?: true; sha256?: string; error?: string; message?: string }
+
+  async function writeIntact(prefix: string): Promise<void> {
+    const { result } = await runTensorFlowAt(server.endpoint, settings, 'write', url(prefix), ...specs)
+    expect(result).toEqual({ small: { ok: true }, large: { ok: true } })
+  }
+
+  test('what TensorFlow writes carries a checksum the server verifies and keeps: a full-object CRC64NVME of the bytes', async () => {
+    const prefix = uniquePrefix('tf-checksummed')
+    await writeIntact(prefix)
+    const { result } = await runTensorFlowAt(server.endpoint, settings, 'read', url(prefix), ...Object.keys(FILES))
+    const fs = testFs()
+    try {
+      for (const [name, size] of Object.entries(FILES)) {
+        const data = await fs.readFile(url(`${prefix}/${name}`))
+        expect(data.length).toBe(size)
+        expect((result as Record<string, FileOutcome>)[name]).toEqual({ sha256: createHash('sha256').update(data).digest('hex') })
+        expect((await fs.stat(url(`${prefix}/${name}`))).checksum).toEqual({ algorithm: 'crc64nvme', type: 'FULL_OBJECT', value: await computeChecksum('crc64nvme', [data]) })
+      }
+    } finally {
+      fs.close()
+    }
+  })
+
+  test('a byte flipped on its way up: the write fails with DataLossError, and neither object nor upload is left', async () => {
+    const prefix = uniquePrefix('tf-corrupt-upload')
+    const proxy = await startFaultProxy(server.port)
+    try {
+      proxy.setPlan({ kind: 'corrupt-request', every: 1, matches: (method) => method === 'PUT' })
+      const { result } = await runTensorFlowAt(proxy.endpoint, settings, 'write', url(prefix), ...specs)
+      for (const name of Object.keys(FILES)) {
+        const outcome = (result as Record<string, FileOutcome>)[name]!
+        expect(outcome.error).toBe('DataLossError')
+        expect(outcome.message).toContain(url(`${prefix}/${name}`))
+      }
+    } finally {
+      await proxy.close()
+    }
+    const client = reference()
+    try {
+      for (const name of Object.keys(FILES)) {
+        await expect(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${name}` }))).rejects.toMatchObject({ name: 'NotFound' })
+        await expectNoMultipartUploads(`${prefix}/${name}`)
+      }
+    } finally {
+      client.destroy()
+    }
+  })
+
+  test('a byte flipped on its way down: reading the file fails with DataLossError naming both checksums', async () => {
+    const prefix = uniquePrefix('tf-corrupt-download')
+    await writeIntact(prefix)
+    const fs = testFs()
+    const stored = Object.fromEntries(await Promise.all(Object.keys(FILES).map(async (name) => [name, (await fs.stat(url(`${prefix}/${name}`))).checksum!.value])))
+    fs.close()
+    const proxy = await startFaultProxy(server.port)
+    try {
+      proxy.setPlan({ kind: 'corrupt-response', every: 1, matches: (method) => method === 'GET' })
+      const { result } = await runTensorFlowAt(proxy.endpoint, settings, 'read', url(prefix), ...Object.keys(FILES))
+      for (const name of Object.keys(FILES)) {
+        const outcome = (result as Record<string, FileOutcome>)[name]!
+        expect(outcome.error).toBe('DataLossError')
+        expect(outcome.message).toContain(url(`${prefix}/${name}`))
+        expect(outcome.message).toContain(stored[name])
+      }
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  test('a server that refuses checksum headers is found out once, with one warning, and the writes go through without them', async () => {
+    const prefix = uniquePrefix('tf-refused')
+    const proxy = await startFaultProxy(server.port)
+    try {
+      proxy.setPlan({ kind: 'refuse-checksums', every: 1, refusalStatus: 400 })
+      const { result, stderr } = await runTensorFlowAt(proxy.endpoint, settings, 'write', url(prefix), ...specs)
+      expect(result).toEqual({ small: { ok: true }, large: { ok: true } })
+      expect(stderr.match(/refuses S3 checksum headers/g)).toHaveLength(1)
+      expect(proxy.faults).toBe(1)
+    } finally {
+      await proxy.close()
+    }
+    const { result } = await runTensorFlowAt(server.endpoint, settings, 'read', url(prefix), ...Object.keys(FILES))
+    for (const name of Object.keys(FILES)) expect((result as Record<string, FileOutcome>)[name]!.sha256).toMatch(/^[0-9a-f]{64}$/)
   })
 })

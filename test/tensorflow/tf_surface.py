@@ -3,11 +3,15 @@
   python tf_surface.py PLUGIN scenario BASE SCENARIO_JSON   # the shared conformance scenario
   python tf_surface.py PLUGIN workloads BASE                # TFRecord, summaries, SavedModel, TensorBoard
   python tf_surface.py PLUGIN tensorboard LOGDIR            # what TensorBoard reads from a log directory
+  python tf_surface.py PLUGIN multipart BASE                # 12 MiB files written and read back
+  python tf_surface.py PLUGIN write BASE NAME:SIZE...       # files of seeded random bytes, through GFile
+  python tf_surface.py PLUGIN read BASE NAME...             # the SHA-256 of each file read whole through GFile
 
 BASE is an s3:// URL; the S3 endpoint and credentials come from TensorFlow's environment variables.
 Prints one JSON document: what TensorFlow saw, for the test to check.
 """
 import gzip
+import hashlib
 import json
 import os
 import sys
@@ -208,6 +212,39 @@ def multipart_writes(base):
     return {"matches": matches}
 
 
+def payload(size):
+    return np.random.default_rng(size).integers(0, 256, size, dtype=np.uint8).tobytes()
+
+
+def failure(error):
+    return {"error": type(error).__name__, "message": error.message}
+
+
+def write_files(base, specs):
+    """Each NAME:SIZE written in one GFile write of payload(SIZE): what TensorFlow said."""
+    result = {}
+    for spec in specs:
+        name, size = spec.split(":")
+        try:
+            with gfile.GFile(f"{base}/{name}", "wb") as f:
+                f.write(payload(int(size)))
+            result[name] = {"ok": True}
+        except tf.errors.OpError as error:
+            result[name] = failure(error)
+    return result
+
+
+def read_files(base, names):
+    result = {}
+    for name in names:
+        try:
+            with gfile.GFile(f"{base}/{name}", "rb") as f:
+                result[name] = {"sha256": hashlib.sha256(f.read()).hexdigest()}
+        except tf.errors.OpError as error:
+            result[name] = failure(error)
+    return result
+
+
 def main():
     plugin, mode, base = sys.argv[1], sys.argv[2], sys.argv[3].rstrip("/")
     tf.experimental.register_filesystem_plugin(plugin)
@@ -217,6 +254,10 @@ def main():
         result = tensorboard_view(base)
     elif mode == "multipart":
         result = multipart_writes(base)
+    elif mode == "write":
+        result = write_files(base, sys.argv[4:])
+    elif mode == "read":
+        result = read_files(base, sys.argv[4:])
     else:
         result = {
             "tfrecords": tfrecords(base),
