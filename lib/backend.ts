@@ -1,4 +1,4 @@
-import type { StoredChecksum } from './checksums.js'
+import type { ChecksumAlgorithm, StoredChecksum } from './checksums.js'
 import type { ObjectAttributes, ResolvedAttributes } from './object-attributes.js'
 import type { S3Path } from './url.js'
 
@@ -22,18 +22,25 @@ export interface CallOptions {
   signal?: AbortSignal | undefined
 }
 
-/** A write: the attributes the new object gets (application/octet-stream and nothing else without them). */
+/** A part of a multipart upload, or its completion. */
 export interface PartOptions extends CallOptions {
   /**
-   * false: the multipart upload declares no checksum and its parts carry none. For uploads that take
+   * The upload's checksum, as createMultipartUpload answered: each part carries one, and completing
+   * names them. It stays the upload's even when the endpoint is found meanwhile to refuse or ignore
+   * checksums (a server that declared one expects it of every part).
+   */
+  checksum?: ChecksumAlgorithm | undefined
+}
+
+/** A write: the attributes the new object gets (application/octet-stream and nothing else without them). */
+export interface WriteOptions extends CallOptions {
+  attributes?: ResolvedAttributes | undefined
+  /**
+   * false: a multipart upload declares no checksum and its parts carry none. For uploads that take
    * parts copied server-side: some servers (MinIO) refuse a copied part into a checksummed upload,
    * and the copied bytes never pass through this client to be checked anyway.
    */
   checksummed?: boolean | undefined
-}
-
-export interface WriteOptions extends PartOptions {
-  attributes?: ResolvedAttributes | undefined
 }
 
 export interface TransferCallOptions extends WriteOptions {
@@ -119,10 +126,10 @@ export interface Backend {
   deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]>
   /**
    * `attempts` above 1: the create was retried, and an earlier try may have created an upload unseen.
-   * The upload declares the backend's checksum algorithm (none when checksums are off): its parts
-   * then carry that checksum, and completing it names each part's.
+   * The upload declares the backend's checksum algorithm (`checksum`; none when checksums are off
+   * or the server has none): its parts then carry that checksum, and completing it names each part's.
    */
-  createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }>
+  createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number; checksum: ChecksumAlgorithm | undefined }>
   uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: PartOptions): Promise<UploadedPart>
   /** A part copied server-side, into an upload created with `checksummed: false`. */
   uploadPartCopy(
@@ -133,7 +140,7 @@ export interface Backend {
     range: { start: number; end: number },
     options?: ReadOptions,
   ): Promise<UploadedPart>
-  completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }>
+  completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: PartOptions): Promise<{ etag: string }>
   abortMultipartUpload(path: S3Path, uploadId: string): Promise<void>
   listMultipartUploads(path: S3Path, options?: CallOptions): Promise<MultipartUploadEntry[]>
   close(): void

@@ -1,12 +1,16 @@
-// Servers that refuse S3's checksum headers: several S3-compatible services answer a request that
-// carries x-amz-checksum-* (or declares an algorithm) with 501, or with 400 and a message about the
-// checksum. That is found out once per endpoint, with one warning, and the endpoint is sent no
-// checksum from then on, on every backend of this process: a write never fails for it.
+// Servers without S3's checksums: several S3-compatible services answer a request that carries
+// x-amz-checksum-* (or declares an algorithm) with 501, or with 400 and a message about the
+// checksum; others accept it and ignore it, which shows in their answer: S3 acknowledges the
+// checksum of a PutObject (x-amz-checksum-<algorithm>) and the algorithm of a
+// CreateMultipartUpload. Either is found out once per endpoint, with one warning, and the endpoint
+// is sent no checksum from then on, on every backend of this process: a write never fails for it,
+// and no CPU goes into checksums nobody checks.
 import type { ChecksumAlgorithm } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
 import { S3FsError } from './errors.js'
 
-const refusing = new Set<string>()
+/** Endpoints that refuse or ignore checksums. */
+const withoutChecksums = new Set<string>()
 
 /** The server a configuration talks to, as `host:port`. */
 export function endpointOf(config: Pick<ResolvedConfig, 'endpointHost' | 'endpointPort' | 'useHttps' | 'region'>): string {
@@ -26,13 +30,21 @@ function checksumsRefused(error: unknown, endpoint: string): boolean {
   if (!(error instanceof S3FsError)) return false
   const refused = error.httpStatus === 501 || (error.httpStatus === 400 && REFUSAL_CODES.has(error.s3Code ?? '') && /checksum/i.test(error.message))
   if (!refused) return false
-  if (!refusing.has(endpoint)) {
-    refusing.add(endpoint)
+  if (!withoutChecksums.has(endpoint)) {
+    withoutChecksums.add(endpoint)
     process.emitWarning(`${endpoint} refuses S3 checksum headers (${error.s3Code ?? `HTTP ${error.httpStatus}`}): uploads to it are sent without checksums from now on`, {
       code: 'S3FS_CHECKSUMS_REFUSED',
     })
   }
   return true
+}
+
+function checksumsIgnored(endpoint: string): void {
+  if (withoutChecksums.has(endpoint)) return
+  withoutChecksums.add(endpoint)
+  process.emitWarning(`${endpoint} accepted an upload's checksum without acknowledging it, so it does not check checksums: uploads to it are sent without them from now on`, {
+    code: 'S3FS_CHECKSUMS_IGNORED',
+  })
 }
 
 /** The checksum a backend's uploads carry: the configured one, until its endpoint refuses checksums. */
@@ -46,17 +58,24 @@ export class UploadChecksum {
   }
 
   get algorithm(): ChecksumAlgorithm | undefined {
-    return refusing.has(this.#endpoint) ? undefined : this.#configured
+    return withoutChecksums.has(this.#endpoint) ? undefined : this.#configured
   }
 
-  /** Sends a request built with the checksum of the moment; again, built without, if the server refuses checksums. */
-  async send<T>(request: () => Promise<T>): Promise<T> {
+  /**
+   * Sends a request built with the checksum of the moment; again, built without, if the server
+   * refuses checksums. `acknowledged`, for a request that carries the checksum when one is
+   * configured: whether the answer acknowledged it.
+   */
+  async send<T>(request: () => Promise<T>, acknowledged?: (result: T) => boolean): Promise<T> {
     const carried = this.algorithm !== undefined
+    let result: T
     try {
-      return await request()
+      result = await request()
     } catch (error) {
       if (carried && checksumsRefused(error, this.#endpoint)) return request()
       throw error
     }
+    if (carried && acknowledged && !acknowledged(result)) checksumsIgnored(this.#endpoint)
+    return result
   }
 }

@@ -45,7 +45,7 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
   }
   const partSize = Math.min(MAX_COPY_PART, Math.max(MIN_PART, settings.copyPartSize, Math.ceil(head.size / MAX_PARTS)))
   // CopyObject keeps the source's attributes; a multipart copy sets them itself.
-  const uploadId = await createUpload(backend, target, { ...options, attributes: attributesOf(head), checksummed: false })
+  const { uploadId } = await createUpload(backend, target, { ...options, attributes: attributesOf(head), checksummed: false })
   try {
     const limiter = new Limiter(settings.copyConcurrency)
     const parts: Array<Promise<CompletedPart>> = []
@@ -177,7 +177,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
     await backend.writeFile(path, Buffer.concat([existing, data]), { ...options, attributes })
     return
   }
-  const uploadId = await createUpload(backend, path, { ...options, attributes, checksummed: false })
+  const { uploadId } = await createUpload(backend, path, { ...options, attributes, checksummed: false })
   try {
     const parts: CompletedPart[] = []
     if (head.size <= MAX_COPY_PART) {
@@ -194,7 +194,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
     for (let start = 0; start < data.length; start += partSize) {
       const partNumber: number = parts.length + uploads.length + 1
       const body = data.subarray(start, start + partSize)
-      uploads.push(limiter.run(async () => ({ partNumber, ...(await backend.uploadPart(path, uploadId, partNumber, body, { ...options, checksummed: false })) })))
+      uploads.push(limiter.run(async () => ({ partNumber, ...(await backend.uploadPart(path, uploadId, partNumber, body, options)) })))
     }
     parts.push(...(await Promise.all(uploads)))
     await completeUpload(backend, path, uploadId, parts, options)

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 
-import type { Backend, CallOptions, CompletedPart, WriteOptions } from './backend.js'
+import type { Backend, CallOptions, CompletedPart, PartOptions, WriteOptions } from './backend.js'
+import type { ChecksumAlgorithm } from './checksums.js'
 import { abortError, S3FsError } from './errors.js'
 import type { S3Path } from './url.js'
 
@@ -46,6 +47,12 @@ export async function multipartEtagOf(source: Uint8Array | string, size: number,
   return multipartEtag(partEtags)
 }
 
+/** A multipart upload begun: its parts and completion carry its checksum, if it has one. */
+export interface CreatedUpload {
+  uploadId: string
+  checksum: ChecksumAlgorithm | undefined
+}
+
 /**
  * Starts a multipart upload. A CreateMultipartUpload whose answer was lost still created an upload
  * that nobody would ever complete or abort; when the create had to be retried, the uploads of this
@@ -53,7 +60,7 @@ export async function multipartEtagOf(source: Uint8Array | string, size: number,
  * For the same reason the create itself is not cancelled by an abort: the call rejects at once,
  * and the upload the create makes is aborted when its id arrives.
  */
-export async function createUpload(backend: Backend, path: S3Path, options?: WriteOptions): Promise<string> {
+export async function createUpload(backend: Backend, path: S3Path, options?: WriteOptions): Promise<CreatedUpload> {
   const signal = options?.signal
   if (signal?.aborted) throw abortError('writeFile', path.url, signal.reason)
   const started = Date.now()
@@ -68,9 +75,9 @@ export async function createUpload(backend: Backend, path: S3Path, options?: Wri
     void creating.then(({ uploadId }) => abortUpload(backend, path, uploadId), () => undefined)
     throw abortError('writeFile', path.url, signal?.reason)
   }
-  const { uploadId, attempts } = created
+  const { uploadId, attempts, checksum } = created
   if (attempts > 1) await abortLostCreations(backend, path, uploadId, attempts - 1, Date.now() - started)
-  return uploadId
+  return { uploadId, checksum }
 }
 
 async function abortLostCreations(backend: Backend, path: S3Path, ours: string, lostTries: number, elapsedMs: number): Promise<void> {
@@ -107,7 +114,7 @@ export async function abortUpload(backend: Backend, path: S3Path, uploadId: stri
  * finds no such upload; the object is then checked: if its ETag is the one these parts make, the
  * upload did complete.
  */
-export async function completeUpload(backend: Backend, path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
+export async function completeUpload(backend: Backend, path: S3Path, uploadId: string, parts: CompletedPart[], options?: PartOptions): Promise<{ etag: string }> {
   try {
     return await backend.completeMultipartUpload(path, uploadId, parts, options)
   } catch (error) {

@@ -21,7 +21,7 @@ import type {
   WriteOptions,
 } from './backend.js'
 import { endpointOf, UploadChecksum } from './checksum-support.js'
-import { type ChecksumAlgorithm, algorithmOf, checksumHeaderName, multipartChecksumHeaders, storedChecksumOfHeaders, WIRE_NAMES } from './checksums.js'
+import { type ChecksumAlgorithm, algorithmOf, multipartChecksumHeaders, storedChecksumOfHeaders, WIRE_NAMES } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
 import { abortError, abortStatus, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
 import { attributeHeaders, attributesFromHeaders } from './object-attributes.js'
@@ -47,6 +47,8 @@ interface RawResponse {
   attempts: number
   headers: Record<string, string>
   body: Buffer
+  /** The checksum the request's body carried (RawRequest.checksum), as sent. */
+  checksum?: string
 }
 
 // After a cleanup request ends on a closed filesystem, how long the engine waits for the next one.
@@ -71,13 +73,14 @@ interface NativeEngine {
   stat(id: number, bucket: string, key: string): Promise<FileStat>
   readFile(id: number, bucket: string, key: string): Promise<Buffer>
   read(id: number, bucket: string, key: string, buffer: Buffer, offset: number, length: number, position: number, ifMatch?: string): Promise<number>
-  writeFile(id: number, bucket: string, key: string, data: Uint8Array, upload?: WriteRequestOptions): Promise<{ etag: string }>
+  /** `checksum`: the one the server acknowledged for a single PUT. */
+  writeFile(id: number, bucket: string, key: string, data: Uint8Array, upload?: WriteRequestOptions): Promise<{ etag: string; checksum?: string }>
   /** Body bytes an operation in flight has sent or received. */
   progress(id: number): number
   readdir(id: number, bucket: string, key: string): Promise<DirEntry[]>
   rm(id: number, bucket: string, key: string): Promise<void>
   download(id: number, bucket: string, key: string, localPath: string): Promise<{ size: number }>
-  upload(id: number, bucket: string, key: string, localPath: string, size: number, upload?: WriteRequestOptions): Promise<{ etag: string }>
+  upload(id: number, bucket: string, key: string, localPath: string, size: number, upload?: WriteRequestOptions): Promise<{ etag: string; checksum?: string }>
   listPage(id: number, bucket: string, prefix: string, delimiter: string, token: string, maxKeys: number): Promise<ListPage>
   request(id: number, request: RawRequest): Promise<RawResponse>
   cancel(id: number, code: string, message: string): void
@@ -143,6 +146,13 @@ export function tensorflowPluginPath(): string {
     })
   }
   return plugin
+}
+
+/** A completed part's checksum element, in an upload that has one. */
+function partChecksumXml(part: CompletedPart, algorithm: ChecksumAlgorithm | undefined): string {
+  if (!algorithm || !part.checksum) return ''
+  const element = `Checksum${WIRE_NAMES[algorithm]}`
+  return `<${element}>${xmlEscape(part.checksum)}</${element}>`
 }
 
 /** S3 answers some failed copies and completions with 200 and an <Error> body. */
@@ -265,8 +275,9 @@ export class NativeBackend implements Backend {
   writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     const headers = attributeHeaders(options?.attributes)
     if (data.length < this.#partSize) {
-      return this.#uploadChecksum.send(() =>
-        this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers, ...this.#checksumOption() })),
+      return this.#uploadChecksum.send(
+        () => this.#call('writeFile', path.url, options, (id) => this.#engine.writeFile(id, path.bucket, path.key, data, { headers, ...this.#checksumOption() })),
+        (put) => put.checksum !== undefined,
       )
     }
     return this.#multipartPut('writeFile', path, data, data.length, options, (id, upload) => this.#engine.writeFile(id, path.bucket, path.key, data, upload))
@@ -287,10 +298,12 @@ export class NativeBackend implements Backend {
   upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {
     if (size < this.#partSize) {
       const headers = attributeHeaders(options?.attributes)
-      return this.#uploadChecksum.send(() =>
-        this.#call('upload', path.url, options, (id) =>
-          this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers, ...this.#checksumOption() })),
-        ),
+      return this.#uploadChecksum.send(
+        () =>
+          this.#call('upload', path.url, options, (id) =>
+            this.#reporting(id, options, this.#engine.upload(id, path.bucket, path.key, localPath, size, { headers, ...this.#checksumOption() })),
+          ),
+        (put) => put.checksum !== undefined,
       )
     }
     return this.#multipartPut('upload', path, localPath, size, options, (id, upload) =>
@@ -320,9 +333,9 @@ export class NativeBackend implements Backend {
     start: (id: number, upload: WriteRequestOptions) => Promise<{ etag: string }>,
   ): Promise<{ etag: string }> {
     const partSize = uploadPartSize(size, this.#partSize)
-    const uploadId = await createUpload(this, path, options)
+    const { uploadId, checksum } = await createUpload(this, path, options)
     try {
-      return await this.#call(op, path.url, options, (id) => start(id, { uploadId, partSize, ...this.#checksumOption() }))
+      return await this.#call(op, path.url, options, (id) => start(id, { uploadId, partSize, ...(checksum ? { checksum } : {}) }))
     } catch (error) {
       let etag = ''
       const expected = async (): Promise<string> => (etag = await multipartEtagOf(source, size, partSize))
@@ -387,9 +400,11 @@ export class NativeBackend implements Backend {
     })
   }
 
-  async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
-    const response = await this.#uploadChecksum.send(() =>
-      this.#request(
+  async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number; checksum: ChecksumAlgorithm | undefined }> {
+    let checksum: ChecksumAlgorithm | undefined
+    const response = await this.#uploadChecksum.send(() => {
+      checksum = options?.checksummed === false ? undefined : this.#checksum
+      return this.#request(
         'writeFile',
         path,
         {
@@ -397,23 +412,23 @@ export class NativeBackend implements Backend {
           bucket: path.bucket,
           key: path.key,
           query: 'uploads=',
-          headers: [...attributeHeaders(options?.attributes), ...multipartChecksumHeaders(options?.checksummed === false ? undefined : this.#checksum)],
+          headers: [...attributeHeaders(options?.attributes), ...multipartChecksumHeaders(checksum)],
         },
         options,
         true,
-      ),
-    )
+      )
+    }, options?.checksummed === false ? undefined : (created) => created.headers['x-amz-checksum-algorithm'] !== undefined)
     const uploadId = xmlText(response.body.toString('utf8'), 'UploadId')
     if (!uploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
-    return { uploadId, attempts: response.attempts }
+    return { uploadId, attempts: response.attempts, checksum }
   }
 
   async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: PartOptions): Promise<UploadedPart> {
     const query = canonicalQuery({ partNumber: String(partNumber), uploadId })
-    const algorithm = options?.checksummed === false ? undefined : this.#checksum
+    const algorithm = options?.checksum
     const request: RawRequest = { method: 'PUT', bucket: path.bucket, key: path.key, query, body, ...(algorithm ? { checksum: algorithm } : {}) }
     const response = await this.#request('writeFile', path, request, options)
-    return { etag: response.headers.etag ?? '', checksum: algorithm ? response.headers[checksumHeaderName(algorithm)] : undefined }
+    return { etag: response.headers.etag ?? '', checksum: response.checksum }
   }
 
   async uploadPartCopy(
@@ -436,10 +451,10 @@ export class NativeBackend implements Backend {
     return { etag: xmlText(body, 'ETag') ?? '' }
   }
 
-  async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
+  async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: PartOptions): Promise<{ etag: string }> {
     const xml =
       '<CompleteMultipartUpload>' +
-      parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag>${this.#partChecksumXml(p)}</Part>`).join('') +
+      parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag>${partChecksumXml(p, options?.checksum)}</Part>`).join('') +
       '</CompleteMultipartUpload>'
     const response = await this.#request(
       'writeFile',
@@ -450,12 +465,6 @@ export class NativeBackend implements Backend {
     const body = response.body.toString('utf8')
     throwIfErrorBody(body, 'writeFile', path.url)
     return { etag: xmlText(body, 'ETag') ?? '' }
-  }
-
-  #partChecksumXml(part: CompletedPart): string {
-    if (!this.#checksum || !part.checksum) return ''
-    const element = `Checksum${WIRE_NAMES[this.#checksum]}`
-    return `<${element}>${xmlEscape(part.checksum)}</${element}>`
   }
 
   async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {

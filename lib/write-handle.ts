@@ -1,6 +1,6 @@
 import type { Backend, CallOptions, CompletedPart } from './backend.js'
 import { invalidArgType, S3FsError } from './errors.js'
-import { abortUpload, completeUpload, createUpload } from './multipart.js'
+import { abortUpload, completeUpload, type CreatedUpload, createUpload } from './multipart.js'
 import type { ResolvedAttributes } from './object-attributes.js'
 import type { S3Path } from './url.js'
 
@@ -36,7 +36,7 @@ export class WriteHandle {
   readonly #upload: PendingUpload
   readonly #parts: CompletedPart[] = []
   readonly #inFlight = new Set<Promise<void>>()
-  #uploadId: Promise<string> | undefined
+  #created: Promise<CreatedUpload> | undefined
   #etag: string | undefined
   #buffer: Buffer | undefined
   #filled = 0
@@ -82,7 +82,7 @@ export class WriteHandle {
     this.#checkWritable('close')
     this.#state = 'closing'
     try {
-      if (this.#uploadId === undefined) {
+      if (this.#created === undefined) {
         const data = (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.#filled)
         ;({ etag: this.#etag } = await this.#backend.writeFile(this.#path, data, { ...options, attributes: this.#attributes }))
       } else {
@@ -90,7 +90,8 @@ export class WriteHandle {
         await Promise.all(this.#inFlight)
         if (this.#failure !== undefined) throw this.#failure
         const parts = [...this.#parts].sort((a, b) => a.partNumber - b.partNumber)
-        ;({ etag: this.#etag } = await completeUpload(this.#backend, this.#path, await this.#uploadId, parts, options))
+        const { uploadId, checksum } = await this.#created
+        ;({ etag: this.#etag } = await completeUpload(this.#backend, this.#path, uploadId, parts, { ...options, checksum }))
       }
       this.#state = 'closed'
       this.#finish()
@@ -114,11 +115,11 @@ export class WriteHandle {
     if (this.#state === 'closed' || this.#state === 'aborted') return
     this.#state = 'aborted'
     this.#buffer = undefined
-    const uploadId = this.#uploadId
-    if (uploadId !== undefined) {
+    const created = this.#created
+    if (created !== undefined) {
       await Promise.allSettled(this.#inFlight)
-      const id = await uploadId.catch(() => undefined)
-      if (id !== undefined) await abortUpload(this.#backend, this.#path, id)
+      const upload = await created.catch(() => undefined)
+      if (upload !== undefined) await abortUpload(this.#backend, this.#path, upload.uploadId)
     }
     this.#finish()
   }
@@ -137,14 +138,13 @@ export class WriteHandle {
     const body = this.#buffer!.subarray(0, this.#filled)
     this.#buffer = undefined
     this.#filled = 0
-    if (this.#uploadId === undefined) {
-      this.#uploadId = createUpload(this.#backend, this.#path, { ...options, attributes: this.#attributes })
-      this.#uploadId.then((id) => (this.#upload.uploadId = id)).catch(() => undefined)
+    if (this.#created === undefined) {
+      this.#created = createUpload(this.#backend, this.#path, { ...options, attributes: this.#attributes })
+      this.#created.then(({ uploadId }) => (this.#upload.uploadId = uploadId)).catch(() => undefined)
     }
     const partNumber = this.#nextPartNumber++
-    const uploadId = this.#uploadId
-    const upload: Promise<void> = uploadId
-      .then((id) => this.#backend.uploadPart(this.#path, id, partNumber, body, options))
+    const upload: Promise<void> = this.#created
+      .then(({ uploadId, checksum }) => this.#backend.uploadPart(this.#path, uploadId, partNumber, body, { ...options, checksum }))
       .then((part) => void this.#parts.push({ partNumber, ...part }))
       .catch((error: unknown) => void (this.#failure ??= error))
       .finally(() => this.#inFlight.delete(upload))

@@ -28,6 +28,7 @@ void WriteFileOperation::Start() {
   Send(std::move(request), [this](S3Response& response) {
     if (!response.ok()) return Fail(response);
     etag_ = response.Header("etag");
+    if (checksum_ != ChecksumAlgorithm::kNone) acknowledged_checksum_ = response.Header(ChecksumHeaderName(checksum_));
     Finish(engine::Status::Ok());
   });
 }

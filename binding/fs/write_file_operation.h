@@ -15,6 +15,9 @@ class WriteFileOperation : public FsOperation {
       : FsOperation(engine, std::move(path)), data_(nullptr), size_(size), local_file_(std::move(local_file)) {}
   void Start() override;
   const std::string& etag() const { return etag_; }
+  // The checksum the server's answer to a single PUT acknowledged (x-amz-checksum-*); empty when it
+  // named none, or none was sent.
+  const std::string& acknowledged_checksum() const { return acknowledged_checksum_; }
   // The object's headers (Content-Type, Cache-Control, x-amz-meta-*); application/octet-stream
   // when none names a type.
   void SetHeaders(HeaderList headers) { headers_ = std::move(headers); }
@@ -36,6 +39,7 @@ class WriteFileOperation : public FsOperation {
   std::string upload_id_;
   size_t part_size_ = 0;
   std::string etag_;
+  std::string acknowledged_checksum_;
 };
 
 }  // namespace s3fs

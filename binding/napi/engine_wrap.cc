@@ -334,6 +334,7 @@ Napi::Value EngineWrap::WriteFile(const Napi::CallbackInfo& info) {
   return Launch(info, std::move(operation), std::move(keep_alive), [write](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);
     result.Set("etag", write->etag());
+    if (!write->acknowledged_checksum().empty()) result.Set("checksum", write->acknowledged_checksum());
     return result;
   });
 }
@@ -417,6 +418,7 @@ Napi::Value EngineWrap::Upload(const Napi::CallbackInfo& info) {
   return Launch(info, std::move(operation), {}, [upload](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);
     result.Set("etag", upload->etag());
+    if (!upload->acknowledged_checksum().empty()) result.Set("checksum", upload->acknowledged_checksum());
     return result;
   });
 }
@@ -461,6 +463,7 @@ Napi::Value EngineWrap::Request(const Napi::CallbackInfo& info) {
     Napi::Object result = Napi::Object::New(env);
     result.Set("status", response.http_status);
     result.Set("attempts", response.attempts);
+    if (!response.sent_checksum.empty()) result.Set("checksum", response.sent_checksum);
     result.Set("headers", headers);
     result.Set("body", Napi::Buffer<char>::Copy(env, response.body.data(), response.body.size()));
     return result;

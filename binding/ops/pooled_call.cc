@@ -110,6 +110,7 @@ void PooledCall::AddBodyChecksum() {
     checksum.Update(request_.body, request_.body_size);
     body_checksum_ = checksum.Finish();
   }
+  response_.sent_checksum = body_checksum_;
   const std::string_view name = ChecksumHeaderName(request_.upload_checksum);
   aws_http_header header{aws_byte_cursor_from_array(name.data(), name.size()),
                          aws_byte_cursor_from_array(body_checksum_.data(), body_checksum_.size())};

@@ -70,6 +70,9 @@ struct S3Response {
   std::string authority;  // host:port the request went to, for errors that never reached S3
   // Tries of a pooled request: more than one means an earlier try may have taken effect unseen.
   int attempts = 0;
+  // The checksum the request's body carried (upload_checksum), as sent: what completing a multipart
+  // upload names for the part, whether or not the server's answer repeats it.
+  std::string sent_checksum;
 
   bool ok() const { return crt_error == 0 && http_status >= 200 && http_status < 300; }
   std::string Header(std::string_view lower_name) const;

@@ -90,7 +90,7 @@ engine::Status ListAll(BlockingEngine& engine, const std::string& bucket, const 
 }
 
 engine::Status PutObject(BlockingEngine& engine, const ObjectPath& path, const uint8_t* data, size_t size,
-                         ChecksumAlgorithm checksum, std::string* etag) {
+                         ChecksumAlgorithm checksum, std::string* etag, bool* acknowledged) {
   S3Request request;
   request.method = "PUT";
   request.bucket = path.bucket;
@@ -102,6 +102,9 @@ engine::Status PutObject(BlockingEngine& engine, const ObjectPath& path, const u
   S3Response response;
   engine::Status status = engine.Request(std::move(request), &response);
   if (status.ok() && etag != nullptr) *etag = response.Header("etag");
+  if (status.ok() && acknowledged != nullptr && checksum != ChecksumAlgorithm::kNone) {
+    *acknowledged = !response.Header(ChecksumHeaderName(checksum)).empty();
+  }
   return status;
 }
 
@@ -240,7 +243,7 @@ void AbortLostCreations(BlockingEngine& engine, const ObjectPath& path, const st
 }  // namespace
 
 engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath& path, ChecksumAlgorithm checksum,
-                                       MultipartUpload& upload) {
+                                       MultipartUpload& upload, bool* acknowledged) {
   const auto started = std::chrono::steady_clock::now();
   S3Request request;
   request.method = "POST";
@@ -257,6 +260,9 @@ engine::Status MultipartUpload::Create(BlockingEngine& engine, const ObjectPath&
   if (!status.ok()) return status;
   std::string upload_id = XmlFirstText(response.body, "UploadId");
   if (upload_id.empty()) return engine::Status::Error("EPROTO", "CreateMultipartUpload answered without an UploadId");
+  if (acknowledged != nullptr && checksum != ChecksumAlgorithm::kNone) {
+    *acknowledged = !response.Header("x-amz-checksum-algorithm").empty();
+  }
   if (response.attempts > 1) {
     const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     AbortLostCreations(engine, path, upload_id, response.attempts - 1, elapsed_ms);

@@ -20,9 +20,9 @@ engine::Status ListAll(BlockingEngine& engine, const std::string& bucket, const 
                        const std::string& delimiter, const std::function<void(const ListPage&)>& visit);
 
 // A PUT of the caller's bytes (memory must outlive the call), with their `checksum` for the server
-// to verify; the new ETag.
+// to verify; the new ETag, and whether the answer acknowledged the checksum.
 engine::Status PutObject(BlockingEngine& engine, const ObjectPath& path, const uint8_t* data, size_t size,
-                         ChecksumAlgorithm checksum, std::string* etag);
+                         ChecksumAlgorithm checksum, std::string* etag, bool* acknowledged = nullptr);
 
 // Server-side copy of a whole object, pinned to `etag` (ESTALE when the source changed): one
 // CopyObject up to 5 GiB, which has the server store a `checksum` of the copy, a multipart copy
@@ -58,8 +58,9 @@ class MultipartUpload {
   // Its parts carry `checksum` (none for an upload of copied parts: servers refuse a copied part
   // into a checksummed upload), from which the server keeps a full-object CRC, or for SHA-256,
   // which does not combine, a checksum of the parts' checksums.
+  // `acknowledged`: whether the answer acknowledged the checksum.
   static engine::Status Create(BlockingEngine& engine, const ObjectPath& path, ChecksumAlgorithm checksum,
-                               MultipartUpload& upload);
+                               MultipartUpload& upload, bool* acknowledged = nullptr);
 
   bool active() const { return !upload_id_.empty(); }
   // Starts uploading a part from memory that outlives the returned Pending, with its checksum,

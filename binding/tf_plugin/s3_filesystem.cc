@@ -168,7 +168,7 @@ engine::Status S3Filesystem::Rename(const ObjectPath& source, const ObjectPath& 
   status = IsDirectory(target, target_is_directory);
   if (!status.ok()) return status;
   if (target_is_directory) return Error("EISDIR", "the target " + UrlOf(target) + " is a directory");
-  status = upload_checksum_.Send([&](ChecksumAlgorithm checksum) {
+  status = upload_checksum_.Send([&](ChecksumAlgorithm checksum, bool&) {
     return CopyObject(*engine_, source, target, info.size, info.etag, checksum);
   });
   if (!status.ok()) return status;
@@ -194,7 +194,7 @@ engine::Status S3Filesystem::RenameDirectory(const ObjectPath& source, const Obj
   });
   if (!status.ok()) return status;
   std::vector<bool> copied;
-  engine::Status copy_status = upload_checksum_.Send([&](ChecksumAlgorithm checksum) {
+  engine::Status copy_status = upload_checksum_.Send([&](ChecksumAlgorithm checksum, bool&) {
     return CopyObjects(*engine_, copies, kCopiesInFlight, checksum, copied);
   });
   std::vector<std::string> moved;
@@ -219,7 +219,7 @@ engine::Status S3Filesystem::Copy(const ObjectPath& source, const ObjectPath& ta
   status = IsDirectory(target, target_is_directory);
   if (!status.ok()) return status;
   if (target_is_directory) destination.key = DirectoryPrefix(target.key) + BaseName(source.key);
-  return upload_checksum_.Send([&](ChecksumAlgorithm checksum) {
+  return upload_checksum_.Send([&](ChecksumAlgorithm checksum, bool&) {
     return CopyObject(*engine_, source, destination, info.size, info.etag, checksum);
   });
 }

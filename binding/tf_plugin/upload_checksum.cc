@@ -21,19 +21,28 @@ bool UploadChecksum::Refused(const engine::Status& status) {
   if (status.http_status != 501 && !(status.http_status == 400 && refusal_code && MentionsChecksum(status.message))) {
     return false;
   }
-  if (!refused_.exchange(true)) {
-    const std::string why = status.s3_code.empty() ? "HTTP " + std::to_string(status.http_status) : status.s3_code;
-    std::fprintf(stderr, "s3fs-native: %s refuses S3 checksum headers (%s): uploads to it are sent without checksums from now on\n",
-                 endpoint_.c_str(), why.c_str());
-  }
+  GiveUp("refuses S3 checksum headers (" + (status.s3_code.empty() ? "HTTP " + std::to_string(status.http_status) : status.s3_code) +
+         ")");
   return true;
 }
 
-engine::Status UploadChecksum::Send(const std::function<engine::Status(ChecksumAlgorithm)>& send) {
+void UploadChecksum::GiveUp(const std::string& why) {
+  if (given_up_.exchange(true)) return;
+  std::fprintf(stderr, "s3fs-native: %s %s: uploads to it are sent without checksums from now on\n", endpoint_.c_str(),
+               why.c_str());
+}
+
+engine::Status UploadChecksum::Send(const std::function<engine::Status(ChecksumAlgorithm, bool&)>& send) {
   const ChecksumAlgorithm algorithm = this->algorithm();
-  engine::Status status = send(algorithm);
-  if (status.ok() || algorithm == ChecksumAlgorithm::kNone || !Refused(status)) return status;
-  return send(ChecksumAlgorithm::kNone);
+  bool acknowledged = true;
+  engine::Status status = send(algorithm, acknowledged);
+  if (algorithm == ChecksumAlgorithm::kNone) return status;
+  if (status.ok()) {
+    if (!acknowledged) GiveUp("accepted an upload's checksum without acknowledging it, so it does not check checksums");
+    return status;
+  }
+  if (!Refused(status)) return status;
+  return send(ChecksumAlgorithm::kNone, acknowledged);
 }
 
 }  // namespace s3fs::tensorflow_plugin

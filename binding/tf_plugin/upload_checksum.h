@@ -9,26 +9,29 @@
 
 namespace s3fs::tensorflow_plugin {
 
-// The checksum the plugin's uploads carry (S3FS_CHECKSUM), until the server refuses checksum
-// headers: several S3-compatible services answer a request that carries one with 501, or 400 and a
-// message about the checksum. Then, once, a warning on stderr, the request is sent again without,
-// and no upload of this process carries one again; a write never fails for it. lib/checksum-support.ts
-// does the same for Node.
+// The checksum the plugin's uploads carry (S3FS_CHECKSUM), until the server shows it has no use for
+// them: several S3-compatible services answer a request that carries one with 501, or 400 and a
+// message about the checksum (the request is then sent again without); others accept and ignore
+// it, and do not acknowledge it as S3 does. Either way, once, a line on stderr, and no upload of
+// this filesystem carries one again; a write never fails for it. lib/checksum-support.ts does the
+// same for Node.
 class UploadChecksum {
  public:
   UploadChecksum(ChecksumAlgorithm configured, std::string endpoint)
       : configured_(configured), endpoint_(std::move(endpoint)) {}
 
-  ChecksumAlgorithm algorithm() const { return refused_.load() ? ChecksumAlgorithm::kNone : configured_; }
+  ChecksumAlgorithm algorithm() const { return given_up_.load() ? ChecksumAlgorithm::kNone : configured_; }
   // Runs `send` with the checksum of the moment; again, with none, when the server refused it.
-  engine::Status Send(const std::function<engine::Status(ChecksumAlgorithm)>& send);
+  // `send` clears `acknowledged` when the server's answer did not acknowledge a checksum it carried.
+  engine::Status Send(const std::function<engine::Status(ChecksumAlgorithm checksum, bool& acknowledged)>& send);
 
  private:
   bool Refused(const engine::Status& status);
+  void GiveUp(const std::string& why);
 
   const ChecksumAlgorithm configured_;
   const std::string endpoint_;
-  std::atomic<bool> refused_{false};
+  std::atomic<bool> given_up_{false};
 };
 
 }  // namespace s3fs::tensorflow_plugin

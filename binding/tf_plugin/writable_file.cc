@@ -78,8 +78,9 @@ engine::Status WritableFile::StartUpload() {
   // The committed object becomes the first parts by server-side copy, which a checksummed upload
   // does not take: that upload carries no checksum.
   const bool copies_committed = committed_size_ >= kMinPartSize;
-  engine::Status status = fs_.upload_checksum().Send([&](ChecksumAlgorithm checksum) {
-    return MultipartUpload::Create(fs_.engine(), path_, copies_committed ? ChecksumAlgorithm::kNone : checksum, upload_);
+  engine::Status status = fs_.upload_checksum().Send([&](ChecksumAlgorithm checksum, bool& acknowledged) {
+    return MultipartUpload::Create(fs_.engine(), path_, copies_committed ? ChecksumAlgorithm::kNone : checksum, upload_,
+                                   &acknowledged);
   });
   if (!status.ok()) return status;
   if (copies_committed) {
@@ -142,8 +143,8 @@ engine::Status WritableFile::Commit() {
   } else {
     std::vector<uint8_t> body = std::move(small_committed_);
     body.insert(body.end(), buffer_.begin(), buffer_.end());
-    status = fs_.upload_checksum().Send([&](ChecksumAlgorithm checksum) {
-      return PutObject(fs_.engine(), path_, body.data(), body.size(), checksum, &committed_etag_);
+    status = fs_.upload_checksum().Send([&](ChecksumAlgorithm checksum, bool& acknowledged) {
+      return PutObject(fs_.engine(), path_, body.data(), body.size(), checksum, &committed_etag_, &acknowledged);
     });
     if (!status.ok()) return status;
     small_committed_.clear();

@@ -37,7 +37,7 @@ import type {
   UploadedPart,
   WriteOptions,
 } from '../backend.js'
-import { type ChecksumAlgorithm, type StoredChecksum, algorithmOf, multipartChecksumType, storedChecksum, WIRE_NAMES } from '../checksums.js'
+import { type ChecksumAlgorithm, type StoredChecksum, algorithmOf, computeChecksum, multipartChecksumType, storedChecksum, WIRE_NAMES } from '../checksums.js'
 import { endpointOf, UploadChecksum } from '../checksum-support.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
@@ -308,13 +308,15 @@ export class JsBackend implements Backend {
 
   async writeFile(path: S3Path, data: Uint8Array, options?: WriteOptions): Promise<{ etag: string }> {
     if (data.length < this.#config.partSize) {
-      const put = await this.#uploadChecksum.send(() =>
-        this.#send<{ ETag?: string }>(
-          'writeFile',
-          path.url,
-          new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ...this.#checksumParameter(), ...sdkAttributes(options?.attributes) }),
-          options,
-        ),
+      const put = await this.#uploadChecksum.send(
+        () =>
+          this.#send<{ ETag?: string } & SdkChecksums>(
+            'writeFile',
+            path.url,
+            new PutObjectCommand({ Bucket: path.bucket, Key: path.key, Body: data, ContentLength: data.length, ...this.#checksumParameter(), ...sdkAttributes(options?.attributes) }),
+            options,
+          ),
+        (answer) => storedChecksumOf(answer) !== undefined,
       )
       return { etag: put.ETag ?? '' }
     }
@@ -492,28 +494,32 @@ export class JsBackend implements Backend {
     }))
   }
 
-  async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number }> {
-    const created = await this.#uploadChecksum.send(() =>
-      this.#send<{ UploadId?: string; $metadata?: { attempts?: number } }>(
+  async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number; checksum: ChecksumAlgorithm | undefined }> {
+    let checksum: ChecksumAlgorithm | undefined
+    const created = await this.#uploadChecksum.send(() => {
+      checksum = options?.checksummed === false ? undefined : this.#checksum
+      return this.#send<{ UploadId?: string; ChecksumAlgorithm?: string; $metadata?: { attempts?: number } }>(
         'writeFile',
         path.url,
         new CreateMultipartUploadCommand({
           Bucket: path.bucket,
           Key: path.key,
-          ...(options?.checksummed === false ? {} : this.#checksumParameter()),
-          ...(this.#checksum && options?.checksummed !== false ? { ChecksumType: multipartChecksumType(this.#checksum) } : {}),
+          ...(checksum ? { ChecksumAlgorithm: WIRE_NAMES[checksum], ChecksumType: multipartChecksumType(checksum) } : {}),
           ...sdkAttributes(options?.attributes),
         }),
         options,
         true,
-      ),
-    )
+      )
+    }, options?.checksummed === false ? undefined : (answer) => answer.ChecksumAlgorithm !== undefined)
     if (!created.UploadId) throw new S3FsError('EIO', 'the server returned no upload id', { op: 'writeFile', url: path.url })
-    return { uploadId: created.UploadId, attempts: created.$metadata?.attempts ?? 1 }
+    return { uploadId: created.UploadId, attempts: created.$metadata?.attempts ?? 1, checksum }
   }
 
   async uploadPart(path: S3Path, uploadId: string, partNumber: number, body: Uint8Array, options?: PartOptions): Promise<UploadedPart> {
-    const checksummed = options?.checksummed !== false
+    const checksum = options?.checksum
+    // Computed here rather than by the SDK, so that completing names the value sent, whether or not
+    // the server's answer repeats it.
+    const value = checksum ? await computeChecksum(checksum, [body]) : undefined
     const part = await this.#send<{ ETag?: string } & SdkChecksums>(
       'writeFile',
       path.url,
@@ -524,11 +530,11 @@ export class JsBackend implements Backend {
         PartNumber: partNumber,
         Body: body,
         ContentLength: body.length,
-        ...(checksummed ? this.#checksumParameter() : {}),
+        ...(checksum ? { [`Checksum${WIRE_NAMES[checksum]}`]: value } : {}),
       }),
       options,
     )
-    return { etag: part.ETag ?? '', checksum: checksummed ? this.#partChecksum(part) : undefined }
+    return { etag: part.ETag ?? '', checksum: value }
   }
 
   async uploadPartCopy(
@@ -556,7 +562,7 @@ export class JsBackend implements Backend {
     return { etag: part.CopyPartResult?.ETag ?? '' }
   }
 
-  async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: CallOptions): Promise<{ etag: string }> {
+  async completeMultipartUpload(path: S3Path, uploadId: string, parts: CompletedPart[], options?: PartOptions): Promise<{ etag: string }> {
     const done = await this.#send<{ ETag?: string }>(
       'writeFile',
       path.url,
@@ -568,7 +574,7 @@ export class JsBackend implements Backend {
           Parts: parts.map((p) => ({
             PartNumber: p.partNumber,
             ETag: p.etag,
-            ...(this.#checksum && p.checksum ? { [`Checksum${WIRE_NAMES[this.#checksum]}`]: p.checksum } : {}),
+            ...(options?.checksum && p.checksum ? { [`Checksum${WIRE_NAMES[options.checksum]}`]: p.checksum } : {}),
           })),
         },
       }),
@@ -590,11 +596,6 @@ export class JsBackend implements Backend {
   /** The SDK's ChecksumAlgorithm parameter: it computes the checksum and sends it for the server to verify. */
   #checksumParameter(): { ChecksumAlgorithm?: (typeof WIRE_NAMES)[ChecksumAlgorithm] } {
     return this.#checksum ? { ChecksumAlgorithm: WIRE_NAMES[this.#checksum] } : {}
-  }
-
-  /** A part's checksum as the server reports it, of the upload's algorithm. */
-  #partChecksum(result: SdkChecksums): string | undefined {
-    return this.#checksum ? result[`Checksum${WIRE_NAMES[this.#checksum]}`] : undefined
   }
 
   async abortMultipartUpload(path: S3Path, uploadId: string): Promise<void> {

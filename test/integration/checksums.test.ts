@@ -230,3 +230,44 @@ for (const refusalStatus of [400, 501] as const) {
     }
   })
 }
+
+for (const first of ['small', 'large'] as const) {
+  test(`a server that accepts checksum headers and ignores them is found out at the first upload (${first === 'small' ? 'a single PUT' : 'a multipart upload'}), with one warning, and later ones carry none`, async () => {
+    const proxy = await startFaultProxy(server.port)
+    const warnings: Error[] = []
+    const onWarning = (warning: Error & { code?: string }): void => {
+      if (warning.code === 'S3FS_CHECKSUMS_IGNORED') warnings.push(warning)
+    }
+    process.on('warning', onWarning)
+    const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
+    try {
+      proxy.setPlan({ kind: 'ignore-checksums', every: 1 })
+      const prefix = uniquePrefix(`ignored-${first}`)
+      const data = { small: randomData(1000), large: randomData(2 * PART + 5) }
+      await fs.writeFile(url(`${prefix}/${first}`), data[first])
+      const carriedByFirst = proxy.faults
+      expect(carriedByFirst).toBeGreaterThanOrEqual(1)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]!.message).toContain(new URL(proxy.endpoint).host)
+
+      const other = first === 'small' ? 'large' : 'small'
+      await fs.writeFile(url(`${prefix}/${other}`), data[other])
+      await new Promise<void>((resolve, reject) => {
+        const stream = fs.createWriteStream(url(`${prefix}/stream`))
+        stream.on('error', reject)
+        stream.end(data.large, resolve)
+      })
+      await fs.cp(url(`${prefix}/large`), url(`${prefix}/copy`))
+      expect(proxy.faults).toBe(carriedByFirst)
+      expect((await fs.readFile(url(`${prefix}/small`))).equals(data.small)).toBe(true)
+      for (const name of ['large', 'stream', 'copy']) expect((await fs.readFile(url(`${prefix}/${name}`))).equals(data.large)).toBe(true)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).toHaveLength(1)
+    } finally {
+      process.off('warning', onWarning)
+      fs.close()
+      await proxy.close()
+    }
+  })
+}

@@ -18,6 +18,9 @@ import { Transform } from 'node:stream'
  * - `refuse-checksums`: a request carrying S3 checksum headers is answered as servers without
  *   checksum support answer it (`refusalStatus` 400 InvalidArgument, or 501 NotImplemented), without
  *   forwarding; others pass.
+ * - `ignore-checksums`: as a server that accepts S3 checksum headers and ignores them answers: every
+ *   request is forwarded, and no answer names a checksum (x-amz-checksum-*); the faults counted are
+ *   the requests that carried one.
  */
 export type FaultKind =
   | 'reset-request'
@@ -32,6 +35,7 @@ export type FaultKind =
   | 'corrupt-request'
   | 'corrupt-response'
   | 'refuse-checksums'
+  | 'ignore-checksums'
 
 export interface FaultPlan {
   kind: FaultKind
@@ -70,6 +74,15 @@ function flippingMiddleByte(length: number): Transform {
   })
 }
 
+/** Raw headers (name, value, name, value, ...) without those that name a checksum. */
+function withoutChecksums(rawHeaders: string[]): string[] {
+  const kept: string[] = []
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!rawHeaders[i]!.toLowerCase().startsWith('x-amz-checksum-')) kept.push(rawHeaders[i]!, rawHeaders[i + 1]!)
+  }
+  return kept
+}
+
 function s3Error(status: number, code: string, message: string): { status: number; body: string } {
   return { status, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>` }
 }
@@ -106,7 +119,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     const carriesChecksum = Object.keys(request.headers).some(
       (name) => (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-mode') || name === 'x-amz-sdk-checksum-algorithm',
     )
-    const eligible = current?.kind !== 'refuse-checksums' || carriesChecksum
+    const eligible = (current?.kind !== 'refuse-checksums' && current?.kind !== 'ignore-checksums') || carriesChecksum
     const faulted = current !== undefined && current.kind !== 'refuse' && eligible && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
@@ -169,7 +182,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
               })
               return
             }
-            response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
+            response.writeHead(answer.statusCode ?? 502, current?.kind === 'ignore-checksums' ? withoutChecksums(answer.rawHeaders) : answer.rawHeaders)
             if (kind === 'corrupt-response') answer.pipe(flippingMiddleByte(Number(answer.headers['content-length'] ?? 0))).pipe(response)
             else answer.pipe(response)
           }

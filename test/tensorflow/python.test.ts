@@ -198,19 +198,26 @@ describe('checksums through the plugin', () => {
     }
   })
 
-  test('a server that refuses checksum headers is found out once, with one warning, and the writes go through without them', async () => {
-    const prefix = uniquePrefix('tf-refused')
-    const proxy = await startFaultProxy(server.port)
-    try {
-      proxy.setPlan({ kind: 'refuse-checksums', every: 1, refusalStatus: 400 })
-      const { result, stderr } = await runTensorFlowAt(proxy.endpoint, settings, 'write', url(prefix), ...specs)
-      expect(result).toEqual({ small: { ok: true }, large: { ok: true } })
-      expect(stderr.match(/refuses S3 checksum headers/g)).toHaveLength(1)
-      expect(proxy.faults).toBe(1)
-    } finally {
-      await proxy.close()
-    }
-    const { result } = await runTensorFlowAt(server.endpoint, settings, 'read', url(prefix), ...Object.keys(FILES))
-    for (const name of Object.keys(FILES)) expect((result as Record<string, FileOutcome>)[name]!.sha256).toMatch(/^[0-9a-f]{64}$/)
-  })
+  const servers = [
+    { kind: 'refuse-checksums', says: /refuses S3 checksum headers/g, what: 'refuses checksum headers' },
+    { kind: 'ignore-checksums', says: /does not check checksums/g, what: 'accepts checksum headers and ignores them' },
+  ] as const
+  for (const { kind, says, what } of servers) {
+    test(`a server that ${what} is found out at the first upload, with one warning, and the writes go through without them`, async () => {
+      const prefix = uniquePrefix(`tf-${kind}`)
+      const proxy = await startFaultProxy(server.port)
+      try {
+        proxy.setPlan({ kind, every: 1, refusalStatus: 400 })
+        const { result, stderr } = await runTensorFlowAt(proxy.endpoint, settings, 'write', url(prefix), ...specs)
+        expect(result).toEqual({ small: { ok: true }, large: { ok: true } })
+        expect(stderr.match(says)).toHaveLength(1)
+        // Only the first upload (the small file's PUT) carried a checksum.
+        expect(proxy.faults).toBe(1)
+      } finally {
+        await proxy.close()
+      }
+      const { result } = await runTensorFlowAt(server.endpoint, settings, 'read', url(prefix), ...Object.keys(FILES))
+      for (const name of Object.keys(FILES)) expect((result as Record<string, FileOutcome>)[name]!.sha256).toMatch(/^[0-9a-f]{64}$/)
+    })
+  }
 })
