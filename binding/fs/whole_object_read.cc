@@ -27,8 +27,13 @@ void WholeObjectRead::Attempt() {
     stored_checksum_known_ = !engine_.config().verify_checksums;
     part_checksums_.clear();
     unchecked_parts_.clear();
+    streamed_checksums_.clear();
   }
   S3Request request;
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);
+    request.body_checksum = StreamedChecksum(0);
+  }
   request.bucket = path_.bucket;
   request.key = path_.key;
   request.headers.emplace_back("Range", "bytes=0-" + std::to_string(engine_.config().part_size - 1));
@@ -123,14 +128,32 @@ void WholeObjectRead::OnChecksumHead(const S3Response& response) {
 
 bool WholeObjectRead::AllIn() const { return in_flight_parts_ == 0 && (!failure_.ok() || next_offset_ >= size_); }
 
-// On the thread that received the part's last bytes, while they are still in its cache. A SHA-256
-// does not combine: it is computed over the whole result at the end.
+RunningChecksum* WholeObjectRead::StreamedChecksum(uint64_t offset) {
+  ChecksumAlgorithm expected = ChecksumAlgorithm::kCrc64Nvme;
+  if (stored_checksum_known_) {
+    if (!stored_checksum_ || stored_checksum_->algorithm == ChecksumAlgorithm::kSha256) return nullptr;
+    expected = stored_checksum_->algorithm;
+  }
+  return &streamed_checksums_.insert_or_assign(offset, RunningChecksum(expected)).first->second;
+}
+
+// A SHA-256 does not combine: it is computed over the whole result at the end.
 void WholeObjectRead::ChecksumPart(uint64_t offset, size_t length) {
   ChecksumAlgorithm algorithm;
   {
     std::lock_guard<std::mutex> lock(parts_mutex_);
+    auto streamed = streamed_checksums_.find(offset);
+    std::optional<RunningChecksum> as_received;
+    if (streamed != streamed_checksums_.end()) {
+      as_received.emplace(std::move(streamed->second));
+      streamed_checksums_.erase(streamed);
+    }
     if (!stored_checksum_ || stored_checksum_->algorithm == ChecksumAlgorithm::kSha256) return;
     algorithm = stored_checksum_->algorithm;
+    if (as_received && as_received->algorithm() == algorithm && as_received->length() == length) {
+      part_checksums_.insert_or_assign(offset, std::move(*as_received));
+      return;
+    }
   }
   RunningChecksum checksum(algorithm);
   engine::Status status = AddToChecksum(offset, length, checksum);
@@ -188,6 +211,7 @@ void WholeObjectRead::SendNextPart() {
     request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
     if (!etag_.empty()) request.headers.emplace_back("If-Match", etag_);
     request.moved = &bytes_moved_;
+    request.body_checksum = StreamedChecksum(offset);
     Target(request, offset, length);
   }
   Send(std::move(request), [this, length, offset](S3Response& response) { OnPart(response, length, offset); });

@@ -19,8 +19,10 @@ namespace s3fs {
 // mix of two versions.
 // The result is checked against the object's stored checksum, when it keeps a full-object one: a
 // ranged GET does not report it, so a HEAD asks for it while the first part streams. Each part's
-// CRC is computed on the thread that received it, as it completes, and the CRCs are combined in
-// order at the end; a SHA-256 is computed over the whole result at the end.
+// CRC is computed as its body arrives, on the thread that receives it, of the algorithm the object
+// is expected to keep (CRC64NVME, S3's default, until the HEAD has said); a part whose CRC turns out
+// to be of another algorithm is read back from the destination once the algorithm is known. The
+// CRCs are combined in order at the end; a SHA-256 is computed over the whole result at the end.
 class WholeObjectRead : public FsOperation {
  public:
   void Start() override;
@@ -60,6 +62,9 @@ class WholeObjectRead : public FsOperation {
   bool AllIn() const;
   void OnPart(const S3Response& response, size_t length, uint64_t offset);
   void ChecksumPart(uint64_t offset, size_t length);
+  // With parts_mutex_ held: where the body of the part at `offset` is checksummed as it arrives;
+  // none when nothing will be checked or the stored checksum is a SHA-256.
+  RunningChecksum* StreamedChecksum(uint64_t offset);
   void OnAllParts();
   engine::Status Verify();
 
@@ -85,6 +90,8 @@ class WholeObjectRead : public FsOperation {
   // parts that completed before stay listed in unchecked_parts_ until then.
   std::map<uint64_t, RunningChecksum> part_checksums_;
   std::map<uint64_t, size_t> unchecked_parts_;
+  // Each part's checksum as its body arrived (map nodes stay put while requests write to them).
+  std::map<uint64_t, RunningChecksum> streamed_checksums_;
 };
 
 }  // namespace s3fs

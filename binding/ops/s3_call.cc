@@ -61,6 +61,10 @@ void S3Call::StoreBody(aws_byte_cursor body, uint64_t at) {
   } else if (request_.dest_fd >= 0) {
     WriteToFile(body, request_.dest_fd_offset + at);
   }
+  if (request_.body_checksum != nullptr) {
+    if (response_.bytes_received == 0) *request_.body_checksum = RunningChecksum(request_.body_checksum->algorithm());
+    request_.body_checksum->Update(body.ptr, body.len);
+  }
   response_.bytes_received += body.len;
   if (request_.moved != nullptr) request_.moved->fetch_add(body.len, std::memory_order_relaxed);
 }

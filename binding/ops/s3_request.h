@@ -43,6 +43,10 @@ struct S3Request {
   ChecksumAlgorithm upload_checksum = ChecksumAlgorithm::kNone;
   // When set, every body byte sent or received is added here: a transfer's progress.
   std::atomic<uint64_t>* moved = nullptr;
+  // When set, the response body is checksummed as it arrives, from the connection's buffer while
+  // it is in cache, rather than read back from its destination later; each try starts it afresh.
+  // It must outlive the request.
+  RunningChecksum* body_checksum = nullptr;
 
   // Response body: copied straight into caller-owned memory, never past dest_size; or, for small
   // XML responses, collected into S3Response::body.
