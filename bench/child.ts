@@ -11,6 +11,8 @@ interface Job {
   secretAccessKey: string
   localFile: string
   runPrefix: string
+  /** 'off': no checksum sent or checked, for the cost of checksums side by side. */
+  checksum?: 'off'
 }
 
 const job = JSON.parse(process.argv[2]!) as Job
@@ -18,6 +20,7 @@ const workload = workloads.find((w) => w.name === job.workload)
 if (workload === undefined) throw new Error(`no workload ${job.workload}`)
 const fs = new S3FileSystem({
   backend: job.backend,
+  ...(job.checksum ? { checksum: job.checksum } : {}),
   env: { S3_ENDPOINT: job.endpoint, AWS_ACCESS_KEY_ID: job.accessKeyId, AWS_SECRET_ACCESS_KEY: job.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
 })
 const context = { fs, localFile: job.localFile, runPrefix: job.runPrefix }

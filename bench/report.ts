@@ -83,6 +83,15 @@ function targets(all: Summary[]): Target[] {
     const whole = find('readFile 256 MiB', 'native', server)?.throughput
     out.push({ target: `read handle vs readFile, 256 MiB sequential, native (${server})`, measured: `${ratio(handle, whole).toFixed(2)}x` })
   }
+  for (const w of ['GET 1 GiB', 'PUT 1 GiB', 'readFile 256 MiB']) {
+    const on = find(w, 'native')
+    const off = find(w, 'native, checksums off')
+    add(`checksums cost <= 5% of native throughput (${w})`, 1 - ratio(on?.throughput, off?.throughput), 0.05, true, (v) => `${(v * 100).toFixed(1)}%`)
+    add(`checksums cost <= 10% more native CPU per GiB (${w})`, ratio(on?.cpu, off?.cpu) - 1, 0.1, true, (v) => `${(v * 100).toFixed(1)}%`)
+    const jsOn = find(w, 'js')
+    const jsOff = find(w, 'js, checksums off')
+    out.push({ target: `checksums cost, JS backend (${w})`, measured: `${((1 - ratio(jsOn?.throughput, jsOff?.throughput)) * 100).toFixed(1)}% throughput, ${((ratio(jsOn?.cpu, jsOff?.cpu) - 1) * 100).toFixed(1)}% CPU` })
+  }
   for (const client of ['native', 'js']) {
     add(`peak RSS during 1 GiB upload <= 300 MiB (${client})`, find('PUT', client)?.peakRssMiB ?? NaN, 300, true, (v) => `${v.toFixed(0)} MiB`)
   }
@@ -109,7 +118,14 @@ function markdown(all: Summary[], goals: Target[], meta: { machine: string; runs
   return lines.join('\n')
 }
 
-const COLORS: Record<string, string> = { native: '#1f77b4', js: '#9a9a9a', curl: '#ff7f0e', 'curl, 4 ranged streams': '#d62728' }
+const COLORS: Record<string, string> = {
+  native: '#1f77b4',
+  'native, checksums off': '#aec7e8',
+  js: '#9a9a9a',
+  'js, checksums off': '#cfcfcf',
+  curl: '#ff7f0e',
+  'curl, 4 ranged streams': '#d62728',
+}
 
 /** Throughput relative to the JS backend, one group of bars per workload and server. */
 async function chart(all: Summary[], file: string): Promise<void> {
