@@ -14,7 +14,12 @@ prefix=${S3FS_CRT_PREFIX:-$root/deps/crt}
 cache=${S3FS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3fs-native}
 # Fixes of this CRT version's faults; README.md ("From source") says why each is kept and which test fails without it.
 patches=("$root"/scripts/crt-patches/*.patch)
-patch_id=$(cat "${patches[@]}" | sha256sum | cut -c1-12)
+# A portable build's compiler wrappers are part of what it is built with: a changed one rebuilds it.
+toolchain_files=()
+if [ -n "${S3FS_TOOLCHAIN_FILE:-}" ]; then
+  toolchain_files=("$S3FS_TOOLCHAIN_FILE" "$(dirname "$S3FS_TOOLCHAIN_FILE")/cc")
+fi
+patch_id=$(cat "${patches[@]}" "${toolchain_files[@]}" | sha256sum | cut -c1-12)
 stamp="$prefix/.built-$CRT_RELEASE-$patch_id"
 
 if [ -f "$stamp" ]; then

@@ -20,6 +20,21 @@ bash scripts/build-openssl.sh "$arch" "$toolchain" "$openssl_prefix"
 S3FS_CRT_PREFIX=$crt_prefix S3FS_TOOLCHAIN_FILE=$toolchain/toolchain.cmake S3FS_OPENSSL_PREFIX=$openssl_prefix \
   bash scripts/build-crt.sh
 
+# Every upload and whole-object read computes a CRC64NVME: the binary must carry the CRT's
+# hardware implementation of it (PCLMULQDQ and AVX-512 on x64, PMULL on arm64), not only the
+# table-driven fallback a failed feature probe leaves.
+case "$arch" in
+  x64) crc_symbols=(aws_checksums_crc64nvme_intel_clmul aws_checksums_crc64nvme_intel_avx512 aws_checksums_crc32c_intel_avx512_with_sse_fallback) ;;
+  arm64) crc_symbols=(aws_checksums_crc64nvme_arm_pmull aws_checksums_crc32c_armv8 aws_checksums_crc32_armv8) ;;
+esac
+defined=$(nm --defined-only "$crt_prefix/lib/libaws-checksums.a" 2>/dev/null)
+for symbol in "${crc_symbols[@]}"; do
+  if ! grep -qw "$symbol" <<<"$defined"; then
+    echo "s3fs-native: the $arch CRT was built without $symbol (its CPU feature probes failed); delete $crt_prefix and rebuild" >&2
+    exit 1
+  fi
+done
+
 # TensorFlow's C headers, for the filesystem plugin that ships beside the addon.
 tf_include=$(bash scripts/tf-headers.sh)
 

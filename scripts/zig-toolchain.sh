@@ -26,14 +26,25 @@ dir=$cache/toolchain-$ZIG_VERSION-$triple
 mkdir -p "$dir"
 # Zig's cc turns UBSan traps on unless told otherwise; release code must not trap on benign UB in
 # third-party C. Zig names Arm CPUs, not architecture levels: aws-checksums' -march=armv8-a+crc
-# becomes -mcpu=generic+crc.
+# becomes -mcpu=generic+crc. A link leaves x86 feature flags out: zig rebuilds its compiler runtime
+# for the features named when linking, and crashes (LLVM "Cannot select") on aws-c-common's
+# AVX-512 probe, which then reads as "no AVX2, no CLMUL" and left CRC64NVME in software on x64.
+# Zig's clang also wants 512-bit vectors asked for by name (-mevex512) besides -mavx512f.
 for tool in cc c++; do
   cat >"$dir/$tool" <<WRAPPER
 #!/bin/sh
+compiling=no
+for arg; do
+  case \$arg in -c|-S|-E) compiling=yes ;; esac
+done
 for arg; do
   shift
   case \$arg in
     -march=armv8-a*) set -- "\$@" "-mcpu=generic\${arg#-march=armv8-a}" ;;
+    -mavx512f)
+      if [ \$compiling = yes ]; then set -- "\$@" "\$arg" -mevex512; fi ;;
+    -mavx*|-mpclmul|-mvpclmulqdq|-msse4.2)
+      if [ \$compiling = yes ]; then set -- "\$@" "\$arg"; fi ;;
     *) set -- "\$@" "\$arg" ;;
   esac
 done
