@@ -17,9 +17,12 @@ export type ChecksumChoice = (typeof CHECKSUM_CHOICES)[number]
 export interface S3FileSystemOptions {
   /** S3FS_BACKEND: 'native', 'js', or 'auto' (native, else js with a warning); default auto. */
   backend?: 'native' | 'js' | 'auto'
-  /** AWS_REGION, else S3_REGION; default us-east-1. */
+  /** AWS_REGION, else S3_REGION, else AWS_DEFAULT_REGION; default us-east-1. */
   region?: string
-  /** S3_ENDPOINT: `host:port` or a URL; a custom endpoint is addressed path-style. */
+  /**
+   * S3_ENDPOINT, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL: `host:port` or a URL; a custom
+   * endpoint is addressed path-style. '' is AWS.
+   */
   endpoint?: string
   /** S3_USE_HTTPS (0 means http); a scheme in the endpoint URL decides too. */
   useHttps?: boolean
@@ -175,27 +178,43 @@ interface Endpoint {
   https?: boolean
 }
 
-export function parseEndpoint(endpoint: string): Endpoint {
+/** `source`: where the text came from, for the error that refuses it. */
+export function parseEndpoint(endpoint: string, source = 'S3_ENDPOINT'): Endpoint {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `scheme-less://${endpoint}`
   let url: URL
   try {
     url = new URL(withScheme)
   } catch {
-    throw invalid(`S3_ENDPOINT is neither host:port nor a URL: ${endpoint}`)
+    throw invalid(`${source} is neither host:port nor a URL: ${endpoint}`)
   }
   const scheme = url.protocol.slice(0, -1)
-  if (!['http', 'https', 'scheme-less'].includes(scheme)) throw invalid(`S3_ENDPOINT scheme must be http or https: ${endpoint}`)
-  if (url.pathname !== '/' && url.pathname !== '') throw invalid(`S3_ENDPOINT must not have a path: ${endpoint}`)
+  if (!['http', 'https', 'scheme-less'].includes(scheme)) throw invalid(`${source} scheme must be http or https: ${endpoint}`)
+  if (url.pathname !== '/' && url.pathname !== '') throw invalid(`${source} must not have a path: ${endpoint}`)
   const result: Endpoint = { host: url.hostname, port: url.port === '' ? 0 : Number(url.port) }
   if (scheme !== 'scheme-less') result.https = scheme === 'https'
   return result
 }
 
+/**
+ * The endpoint a configuration names, and where it named it: the option, TensorFlow's S3_ENDPOINT,
+ * then the AWS CLI's AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL (which
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns off, as it does for the AWS SDKs); none: AWS.
+ */
+function configuredEndpoint(options: S3FileSystemOptions, env: Record<string, string | undefined>): [string, string] | undefined {
+  if (options.endpoint !== undefined) return options.endpoint === '' ? undefined : ['endpoint', options.endpoint]
+  if (env.S3_ENDPOINT) return ['S3_ENDPOINT', env.S3_ENDPOINT]
+  if (flag(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) === true) return undefined
+  for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']) {
+    if (env[name]) return [name, env[name]]
+  }
+  return undefined
+}
+
 /** Configuration is read here, once: options first, then the environment, then defaults. */
 export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env
-  const endpointText = options.endpoint ?? env.S3_ENDPOINT ?? ''
-  const endpoint = endpointText === '' ? undefined : parseEndpoint(endpointText)
+  const named = configuredEndpoint(options, env)
+  const endpoint = named === undefined ? undefined : parseEndpoint(named[1], named[0])
   const home = env.HOME ?? os.homedir()
 
   const useHttps = options.useHttps ?? endpoint?.https ?? flag(env.S3_USE_HTTPS) ?? true
@@ -221,7 +240,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
 
   const config: ResolvedConfig = {
     backend,
-    region: options.region ?? (env.AWS_REGION || env.S3_REGION || 'us-east-1'),
+    region: options.region ?? (env.AWS_REGION || env.S3_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'),
     endpointHost: endpoint?.host ?? '',
     endpointPort: endpoint?.port ?? 0,
     useHttps,

@@ -54,15 +54,17 @@ bool Integer(const char* name, uint64_t min, uint64_t max, uint64_t& out, engine
   return true;
 }
 
-// host[:port] or http(s)://host[:port]; -1 for https when the scheme does not say.
-bool ParseEndpoint(const std::string& text, engine::Config& config, int& https, engine::Status& error) {
+// host[:port] or http(s)://host[:port]; -1 for https when the scheme does not say. `source` names
+// the variable in a refusal.
+bool ParseEndpoint(const std::string& source, const std::string& text, engine::Config& config, int& https,
+                   engine::Status& error) {
   std::string rest = text;
   https = -1;
   size_t scheme_end = rest.find("://");
   if (scheme_end != std::string::npos) {
     std::string scheme = Lower(rest.substr(0, scheme_end));
     if (scheme != "http" && scheme != "https") {
-      error = engine::Status::Error("EINVAL", "S3_ENDPOINT scheme must be http or https: " + text);
+      error = engine::Status::Error("EINVAL", source + " scheme must be http or https: " + text);
       return false;
     }
     https = scheme == "https" ? 1 : 0;
@@ -70,7 +72,7 @@ bool ParseEndpoint(const std::string& text, engine::Config& config, int& https, 
   }
   if (!rest.empty() && rest.back() == '/') rest.pop_back();
   if (rest.empty() || rest.find('/') != std::string::npos) {
-    error = engine::Status::Error("EINVAL", "S3_ENDPOINT must be host:port or a URL without a path: " + text);
+    error = engine::Status::Error("EINVAL", source + " must be host:port or a URL without a path: " + text);
     return false;
   }
   size_t colon = rest.rfind(':');
@@ -80,7 +82,7 @@ bool ParseEndpoint(const std::string& text, engine::Config& config, int& https, 
     char* end = nullptr;
     long n = std::strtol(port.c_str(), &end, 10);
     if (port.empty() || *end != '\0' || n <= 0 || n > 65535) {
-      error = engine::Status::Error("EINVAL", "S3_ENDPOINT has an invalid port: " + text);
+      error = engine::Status::Error("EINVAL", source + " has an invalid port: " + text);
       return false;
     }
     config.endpoint_port = static_cast<uint16_t>(n);
@@ -88,7 +90,7 @@ bool ParseEndpoint(const std::string& text, engine::Config& config, int& https, 
   }
   if (bracketed && rest.size() > 2 && rest.back() == ']') rest = rest.substr(1, rest.size() - 2);
   if (rest.empty()) {
-    error = engine::Status::Error("EINVAL", "S3_ENDPOINT names no host: " + text);
+    error = engine::Status::Error("EINVAL", source + " names no host: " + text);
     return false;
   }
   config.endpoint_host = rest;
@@ -116,13 +118,25 @@ PluginConfig ConfigFromEnvironment(engine::Status& error) {
   PluginConfig plugin;
   engine::Config& config = plugin.engine;
   error = engine::Status::Ok();
-  std::string region = Env("AWS_REGION");
-  if (region.empty()) region = Env("S3_REGION");
-  if (!region.empty()) config.region = region;
+  for (const char* name : {"AWS_REGION", "S3_REGION", "AWS_DEFAULT_REGION"}) {
+    std::string region = Env(name);
+    if (region.empty()) continue;
+    config.region = region;
+    break;
+  }
 
-  int endpoint_https = -1;
+  // TensorFlow's S3_ENDPOINT, then the AWS CLI's variables, as lib/config.ts reads them.
+  std::string endpoint_source = "S3_ENDPOINT";
   std::string endpoint = Env("S3_ENDPOINT");
-  if (!endpoint.empty() && !ParseEndpoint(endpoint, config, endpoint_https, error)) return plugin;
+  if (endpoint.empty() && Flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") != 1) {
+    for (const char* name : {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
+      endpoint = Env(name);
+      endpoint_source = name;
+      if (!endpoint.empty()) break;
+    }
+  }
+  int endpoint_https = -1;
+  if (!endpoint.empty() && !ParseEndpoint(endpoint_source, endpoint, config, endpoint_https, error)) return plugin;
   int use_https = Flag("S3_USE_HTTPS");
   config.use_https = endpoint_https != -1 ? endpoint_https == 1 : use_https != 0;
   config.verify_ssl = Flag("S3_VERIFY_SSL") != 0;

@@ -39,6 +39,9 @@ export function createS3Client(config: ResolvedConfig): S3Client {
 
   return withoutNodeVersionWarning(() => new S3Client({
     region: config.region,
+    // The endpoint is resolved from the filesystem's configuration (lib/config.ts), as for the native
+    // engine; the SDK reading AWS_ENDPOINT_URL from the process on its own could reach another server.
+    ignoreConfiguredEndpointUrls: true,
     ...(custom ? { endpoint: `${scheme}://${config.endpointHost}${port}`, forcePathStyle: true } : {}),
     // Unsigned requests: a signer that leaves the request as it is; the credentials go unused.
     credentials: config.credentials ?? (config.unsignedRequests ? { accessKeyId: '', secretAccessKey: '' } : chain(...sources, noCredentials)),

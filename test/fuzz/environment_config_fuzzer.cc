@@ -17,7 +17,7 @@ const char* const kVariables[] = {
     "S3_REQUEST_TIMEOUT_MSEC", "S3FS_PART_SIZE", "S3FS_MAX_CONNECTIONS", "S3FS_PARTS_IN_FLIGHT",
     "S3FS_READ_AHEAD", "S3FS_POOL_CONNECTIONS", "S3FS_IO_THREADS", "S3FS_MAX_RETRIES", "AWS_LOG_LEVEL",
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_NO_SIGN_REQUEST",
-    "S3FS_CHECKSUM",
+    "S3FS_CHECKSUM", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 };
 constexpr size_t kEndpoint = 0;
 constexpr size_t kKeyId = 14;
@@ -81,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(config.event_loop_threads >= 1 && config.max_retries >= 1);
   FUZZ_CHECK(config.log_level >= 0 && config.log_level <= 4);
   if (!values[kEndpoint].empty()) FUZZ_CHECK(!config.endpoint_host.empty());
+  FUZZ_CHECK(!config.region.empty());
   FUZZ_CHECK(config.verify_checksums == (plugin.upload_checksum != s3fs::ChecksumAlgorithm::kNone));
   FUZZ_CHECK(config.static_credentials.has_value() == (!values[kKeyId].empty() && !values[kSecret].empty()));
   return 0;

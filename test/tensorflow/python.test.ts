@@ -104,6 +104,15 @@ describe('Python TensorFlow with the plugin', () => {
     for (const key of ['extras/seek.bin', 'extras/big.bin', 'extras/dropped.bin']) await expectNoMultipartUploads(`${prefix}/${key}`)
   })
 
+  test("the plugin finds the server through the AWS CLI's AWS_ENDPOINT_URL_S3 when S3_ENDPOINT is not set", async () => {
+    const prefix = uniquePrefix('tf-endpoint-url')
+    const env = { S3_ENDPOINT: '', AWS_ENDPOINT_URL_S3: server.endpoint }
+    const written = await runTensorFlowAt(server.endpoint, env, 'write', url(prefix), 'object:70000')
+    expect(written.result).toEqual({ object: { ok: true } })
+    const read = await runTensorFlowAt(server.endpoint, env, 'read', url(prefix), 'object')
+    expect((read.result as Record<string, { sha256?: string }>).object!.sha256).toMatch(/^[0-9a-f]{64}$/)
+  })
+
   // The answer to CreateMultipartUpload is lost (the connection resets after the server made the
   // upload) for the first create and then one in two: the plugin's retry gets a second upload, and
   // the first, which nobody would complete, must be found and aborted.

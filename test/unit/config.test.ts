@@ -27,9 +27,23 @@ describe('resolveConfig reads the environment as TensorFlow does', () => {
     expect(c.credentials).toBeUndefined()
   })
 
-  test('AWS_REGION, else S3_REGION', () => {
-    expect(resolveConfig({ env: { AWS_REGION: 'eu-west-1', S3_REGION: 'x' } }).region).toBe('eu-west-1')
-    expect(resolveConfig({ env: { S3_REGION: 'ap-south-1' } }).region).toBe('ap-south-1')
+  test('AWS_REGION, else S3_REGION, else AWS_DEFAULT_REGION, else us-east-1', () => {
+    expect(resolveConfig({ env: { AWS_REGION: 'eu-west-1', S3_REGION: 'x', AWS_DEFAULT_REGION: 'y' } }).region).toBe('eu-west-1')
+    expect(resolveConfig({ env: { S3_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'y' } }).region).toBe('ap-south-1')
+    expect(resolveConfig({ env: { AWS_DEFAULT_REGION: 'sa-east-1' } }).region).toBe('sa-east-1')
+    expect(resolveConfig({ env: {} }).region).toBe('us-east-1')
+  })
+
+  test('S3_ENDPOINT, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', () => {
+    const both = { AWS_ENDPOINT_URL_S3: 'http://s3-only:9000', AWS_ENDPOINT_URL: 'https://every-service:9443' }
+    expect(resolveConfig({ env: { S3_ENDPOINT: 'tf:1', ...both } })).toMatchObject({ endpointHost: 'tf', endpointPort: 1 })
+    expect(resolveConfig({ env: both })).toMatchObject({ endpointHost: 's3-only', endpointPort: 9000, useHttps: false })
+    expect(resolveConfig({ env: { AWS_ENDPOINT_URL: both.AWS_ENDPOINT_URL } })).toMatchObject({ endpointHost: 'every-service', endpointPort: 9443, useHttps: true })
+    expect(resolveConfig({ env: { ...both, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' } }).endpointHost).toBe('')
+    // The option wins over all of them; '' asks for AWS.
+    expect(resolveConfig({ endpoint: '', env: { S3_ENDPOINT: 'tf:1', ...both } }).endpointHost).toBe('')
+    // A refusal names the variable the endpoint came from.
+    expect(() => resolveConfig({ env: { AWS_ENDPOINT_URL_S3: 'ftp://h' } })).toThrow(/: AWS_ENDPOINT_URL_S3 scheme must be http or https/)
   })
 
   test('S3_ENDPOINT as host:port or URL, S3_USE_HTTPS, S3_VERIFY_SSL, CA file, timeouts', () => {
