@@ -195,14 +195,20 @@ describe('a byte flipped between this client and the server', () => {
   }
 })
 
+/** The process warnings of `code` emitted until stop(). */
+function collectWarnings(code: string): { warnings: Error[]; stop: () => void } {
+  const warnings: Error[] = []
+  const onWarning = (warning: Error & { code?: string }): void => {
+    if (warning.code === code) warnings.push(warning)
+  }
+  process.on('warning', onWarning)
+  return { warnings, stop: () => process.off('warning', onWarning) }
+}
+
 for (const refusalStatus of [400, 501] as const) {
   test(`a server that refuses checksum headers (${refusalStatus}) is found out once, with one warning, and every write goes through without them`, async () => {
     const proxy = await startFaultProxy(server.port)
-    const warnings: Error[] = []
-    const onWarning = (warning: Error & { code?: string }): void => {
-      if (warning.code === 'S3FS_CHECKSUMS_REFUSED') warnings.push(warning)
-    }
-    process.on('warning', onWarning)
+    const { warnings, stop } = collectWarnings('S3FS_CHECKSUMS_REFUSED')
     const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
     try {
       proxy.setPlan({ kind: 'refuse-checksums', every: 1, refusalStatus })
@@ -224,7 +230,7 @@ for (const refusalStatus of [400, 501] as const) {
       expect(warnings).toHaveLength(1)
       expect(warnings[0]!.message).toContain(new URL(proxy.endpoint).host)
     } finally {
-      process.off('warning', onWarning)
+      stop()
       fs.close()
       await proxy.close()
     }
@@ -234,11 +240,7 @@ for (const refusalStatus of [400, 501] as const) {
 for (const first of ['small', 'large'] as const) {
   test(`a server that accepts checksum headers and ignores them is found out at the first upload (${first === 'small' ? 'a single PUT' : 'a multipart upload'}), with one warning, and later ones carry none`, async () => {
     const proxy = await startFaultProxy(server.port)
-    const warnings: Error[] = []
-    const onWarning = (warning: Error & { code?: string }): void => {
-      if (warning.code === 'S3FS_CHECKSUMS_IGNORED') warnings.push(warning)
-    }
-    process.on('warning', onWarning)
+    const { warnings, stop } = collectWarnings('S3FS_CHECKSUMS_IGNORED')
     const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: PART })
     try {
       proxy.setPlan({ kind: 'ignore-checksums', every: 1 })
@@ -265,7 +267,7 @@ for (const first of ['small', 'large'] as const) {
       await new Promise((resolve) => setImmediate(resolve))
       expect(warnings).toHaveLength(1)
     } finally {
-      process.off('warning', onWarning)
+      stop()
       fs.close()
       await proxy.close()
     }
