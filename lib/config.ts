@@ -2,13 +2,12 @@ import { accessSync, constants } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import { callerCredentials, type Credentials, defaultChainCredentials, type RefreshingCredentials } from './credentials.js'
 import { S3FsError } from './errors.js'
 
-export interface Credentials {
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken?: string
-}
+import type { CredentialsProvider } from './credentials.js'
+
+export type { Credentials, CredentialsProvider } from './credentials.js'
 
 /** Constructor options. Each overrides the environment variable named beside it. */
 export const CHECKSUM_CHOICES = ['crc64nvme', 'crc32c', 'crc32', 'sha256', 'off'] as const
@@ -39,9 +38,14 @@ export interface S3FileSystemOptions {
    * included (ETIMEDOUT when it had to be cut); default none.
    */
   operationTimeoutMs?: number
-  /** Default: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then the profile files. */
-  credentials?: Credentials
-  /** AWS_PROFILE; default "default". */
+  /**
+   * Static keys, or a provider function (`fromNodeProviderChain()`, `fromTemporaryCredentials(...)`, your
+   * own). Default: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN unless a profile is
+   * named, else the AWS SDK for JavaScript's Node chain (SSO, profiles, credential_process, web identity,
+   * container, instance role).
+   */
+  credentials?: Credentials | CredentialsProvider
+  /** AWS_PROFILE; default "default". Naming one skips the environment's keys, as in the AWS SDK. */
   profile?: string
   /** AWS_NO_SIGN_REQUEST=1: send unsigned requests (public buckets). */
   unsigned?: boolean
@@ -102,11 +106,10 @@ export interface ResolvedConfig {
   throughputTargetGbps: number
   maxRetries: number
   unsignedRequests: boolean
+  /** Keys that never change, signed with as they are. */
   credentials?: Credentials
-  profile: string
-  credentialsFile: string
-  configFile: string
-  useInstanceMetadata: boolean
+  /** Otherwise (unless unsigned), where keys come from, cached and refreshed. */
+  credentialsProvider?: RefreshingCredentials
   logLevel: number
   maxInFlight: number
   readAheadBytes: number
@@ -115,8 +118,6 @@ export interface ResolvedConfig {
   multipartCopyThreshold: number
   copyPartSize: number
   copyConcurrency: number
-  /** Where credentials were looked for, for the error that says none were found. */
-  credentialSources: string
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024
@@ -210,6 +211,36 @@ function configuredEndpoint(options: S3FileSystemOptions, env: Record<string, st
   return undefined
 }
 
+/**
+ * Static keys when the caller or the environment gives them (environment keys yield to a named
+ * profile, as in the AWS SDK), else a provider: the caller's, or the SDK's default chain.
+ */
+function resolveCredentials(
+  options: S3FileSystemOptions,
+  env: Record<string, string | undefined>,
+  home: string,
+): Pick<ResolvedConfig, 'credentials' | 'credentialsProvider'> {
+  const given = options.credentials
+  if (typeof given === 'function') return { credentialsProvider: callerCredentials(given) }
+  if (given !== undefined) return { credentials: staticKeys(given) }
+  const profile = options.profile ?? (env.AWS_PROFILE || undefined)
+  if (profile === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return { credentials: staticKeys({ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }) }
+  }
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials')
+  const configFile = env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config')
+  return { credentialsProvider: defaultChainCredentials({ profile, credentialsFile, configFile }) }
+}
+
+function staticKeys(given: Credentials): Credentials {
+  if (typeof given.accessKeyId !== 'string' || given.accessKeyId === '' || typeof given.secretAccessKey !== 'string' || given.secretAccessKey === '') {
+    throw invalid('credentials must be a provider function or have an accessKeyId and a secretAccessKey')
+  }
+  const keys: Credentials = { accessKeyId: given.accessKeyId, secretAccessKey: given.secretAccessKey }
+  if (given.sessionToken) keys.sessionToken = given.sessionToken
+  return keys
+}
+
 /** Configuration is read here, once: options first, then the environment, then defaults. */
 export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env
@@ -220,15 +251,8 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
   const useHttps = options.useHttps ?? endpoint?.https ?? flag(env.S3_USE_HTTPS) ?? true
   const partSize = integer(options.partSize ?? env.S3FS_PART_SIZE, 'partSize', MIN_PART_SIZE, MAX_PART_SIZE) ?? 8 * 1024 * 1024
 
-  let credentials = options.credentials
-  if (credentials === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
-    if (env.AWS_SESSION_TOKEN) credentials.sessionToken = env.AWS_SESSION_TOKEN
-  }
-  const profile = options.profile ?? env.AWS_PROFILE ?? 'default'
-  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, '.aws', 'credentials')
-  const configFile = env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config')
-  const useInstanceMetadata = flag(env.AWS_EC2_METADATA_DISABLED) !== true
+  const unsignedRequests = options.unsigned ?? flag(env.AWS_NO_SIGN_REQUEST) ?? false
+  const credentials = unsignedRequests ? {} : resolveCredentials(options, env, home)
 
   const checksum = options.checksum ?? (env.S3FS_CHECKSUM || 'crc64nvme')
   if (!(CHECKSUM_CHOICES as readonly string[]).includes(checksum)) {
@@ -257,11 +281,8 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     eventLoopThreads: integer(options.ioThreads ?? env.S3FS_IO_THREADS, 'ioThreads', 1, MAX_THREADS) ?? os.availableParallelism(),
     throughputTargetGbps: 10,
     maxRetries: integer(options.maxRetries ?? env.S3FS_MAX_RETRIES, 'maxRetries', 1, MAX_COUNT) ?? 5,
-    unsignedRequests: options.unsigned ?? flag(env.AWS_NO_SIGN_REQUEST) ?? false,
-    profile,
-    credentialsFile,
-    configFile,
-    useInstanceMetadata,
+    unsignedRequests,
+    ...credentials,
     logLevel: logLevel(options.logLevel ?? env.AWS_LOG_LEVEL),
     maxInFlight: integer(options.maxInFlight ?? env.S3FS_MAX_IN_FLIGHT, 'maxInFlight', 1) ?? 256,
     readAheadBytes: integer(options.readAheadBytes ?? env.S3FS_READ_AHEAD, 'readAheadBytes', 0) ?? 64 * 1024 * 1024,
@@ -271,11 +292,6 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
       integer(options.multipartCopyThreshold ?? env.S3FS_MULTIPART_COPY_THRESHOLD, 'multipartCopyThreshold', 0) ?? 5 * 1024 * 1024 * 1024,
     copyPartSize: integer(options.copyPartSize, 'copyPartSize', MIN_PART_SIZE, MAX_PART_SIZE) ?? 64 * 1024 * 1024,
     copyConcurrency: integer(options.copyConcurrency, 'copyConcurrency', 1) ?? 16,
-    credentialSources:
-      `the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, ` +
-      `profile '${profile}' in ${credentialsFile} and ${configFile}` +
-      (useInstanceMetadata ? ', and the EC2 instance role' : ' (instance role not tried: AWS_EC2_METADATA_DISABLED)'),
   }
-  if (credentials !== undefined) config.credentials = credentials
   return config
 }

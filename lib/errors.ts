@@ -89,10 +89,11 @@ export function codeForS3Error(s3Code: string | undefined, httpStatus: number | 
   return (s3Code && CODES_BY_S3_CODE[s3Code]) || (httpStatus && CODES_BY_HTTP_STATUS[httpStatus]) || 'EIO'
 }
 
-export function errorFromStatus(status: FailureStatus, op: string, url: string, credentialSources: string): S3FsError {
+/** For ECREDENTIALS, `status.message` says where credentials were looked for and why each place gave none. */
+export function errorFromStatus(status: FailureStatus, op: string, url: string): S3FsError {
   const detail =
     status.code === 'ECREDENTIALS'
-      ? `no AWS credentials found; looked in ${credentialSources}. ` +
+      ? `no AWS credentials: ${status.message}. ` +
         'Provide credentials there, or pass { unsigned: true } / set AWS_NO_SIGN_REQUEST=1 for a public bucket'
       : status.message
   const context: ErrorContext = { op, url }

@@ -1,7 +1,7 @@
 export { S3FileSystem, type CpOptions, type Dirent, type WriteFileOptions, type ListOptions, type ReaddirOptions, type ReadFileOptions, type RmOptions, type Stats, type WriteFileData } from './fs.js'
 export type { CallOptions, DirEntry, FileStat } from './backend.js'
 export type { TransferOptions, TransferProgress, TransferSummary, UploadOptions } from './bulk-transfer.js'
-export type { ChecksumChoice, Credentials, S3FileSystemOptions } from './config.js'
+export type { ChecksumChoice, Credentials, CredentialsProvider, S3FileSystemOptions } from './config.js'
 export type { MkdirOptions } from './directories.js'
 export type { ListEntry } from './listing.js'
 export type { RenameFailure } from './copy.js'

@@ -23,6 +23,7 @@ import type {
 import { endpointOf, UploadChecksum } from './checksum-support.js'
 import { type ChecksumAlgorithm, algorithmOf, multipartChecksumHeaders, storedChecksumOfHeaders, WIRE_NAMES } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
+import type { Credentials, RefreshingCredentials } from './credentials.js'
 import { abortError, abortStatus, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
 import { attributeHeaders, attributesFromHeaders } from './object-attributes.js'
 import { abortUpload, completedDespite, createUpload, multipartEtagOf, uploadPartSize } from './multipart.js'
@@ -69,6 +70,14 @@ interface WriteRequestOptions {
   partSize?: number
 }
 
+/** The engine asks for credentials through the provider's `fresh`, called on the JS thread. */
+type NativeEngineConfig = Omit<ResolvedConfig, 'credentialsProvider'> & { credentialsProvider?: () => Promise<Credentials> }
+
+export function nativeEngineConfig(config: ResolvedConfig): NativeEngineConfig {
+  const { credentialsProvider, ...rest } = config
+  return credentialsProvider ? { ...rest, credentialsProvider: credentialsProvider.fresh } : rest
+}
+
 interface NativeEngine {
   stat(id: number, bucket: string, key: string): Promise<FileStat>
   readFile(id: number, bucket: string, key: string): Promise<Buffer>
@@ -88,7 +97,7 @@ interface NativeEngine {
 }
 
 interface NativeBinding {
-  Engine: new (config: ResolvedConfig) => NativeEngine
+  Engine: new (config: NativeEngineConfig) => NativeEngine
   registerTensorFlowPlugin(pluginPath: string): void
 }
 
@@ -178,7 +187,7 @@ function acquireEngine(config: ResolvedConfig): { key: string; engine: NativeEng
   let shared = engines.get(key)
   if (shared === undefined) {
     const { Engine } = loadNativeBinding()
-    shared = { engine: new Engine(config), users: 0 }
+    shared = { engine: new Engine(nativeEngineConfig(config)), users: 0 }
     engines.set(key, shared)
   }
   shared.users++
@@ -197,7 +206,7 @@ export class NativeBackend implements Backend {
   readonly name = 'native' as const
   readonly #engine: NativeEngine
   readonly #engineKey: string
-  readonly #credentialSources: string
+  readonly #credentials: RefreshingCredentials | undefined
   readonly #partSize: number
   /** This filesystem's operations in flight, cancelled by close() (the engine may serve others). */
   readonly #inFlight = new Set<number>()
@@ -214,7 +223,7 @@ export class NativeBackend implements Backend {
   constructor(config: ResolvedConfig) {
     ;({ key: this.#engineKey, engine: this.#engine } = acquireEngine(config))
     collected.register(this, this.#engineKey, this)
-    this.#credentialSources = config.credentialSources
+    this.#credentials = config.credentialsProvider
     this.#partSize = config.partSize
     this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), endpointOf(config))
   }
@@ -246,7 +255,11 @@ export class NativeBackend implements Backend {
     try {
       return await running
     } catch (failure) {
-      if (isFailureStatus(failure)) throw errorFromStatus(failure, op, url, this.#credentialSources)
+      if (isFailureStatus(failure)) {
+        // The engine knows only that its delegate gave nothing; the provider knows why.
+        const why = failure.code === 'ECREDENTIALS' ? this.#credentials?.lastFailure : undefined
+        throw errorFromStatus(why ? { ...failure, message: why } : failure, op, url)
+      }
       throw failure
     } finally {
       this.#inFlight.delete(id)

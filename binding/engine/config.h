@@ -2,8 +2,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "engine/credentials_fetcher.h"
 
 namespace s3fs::engine {
 
@@ -40,12 +43,12 @@ struct Config {
   // Whole-object reads check the bytes against the object's stored checksum, when it has one.
   bool verify_checksums = true;
 
+  // The first of these that is set decides; none: the CRT's default chain.
   bool unsigned_requests = false;
   std::optional<StaticCredentials> static_credentials;
+  std::shared_ptr<CredentialsFetcher> credentials_fetcher;
+  // The default chain's profile; empty: AWS_PROFILE, else "default".
   std::string profile_name;
-  std::string credentials_file;
-  std::string config_file;
-  bool use_instance_metadata = true;
 
   int log_level = 0;
 };

@@ -2,8 +2,10 @@
 
 #include <aws/auth/credentials.h>
 #include <aws/common/byte_buf.h>
+#include <aws/io/tls_channel_handler.h>
 
-#include <vector>
+#include "engine/delegated_credentials.h"
+#include "engine/tls_context_cache.h"
 
 namespace s3fs::engine {
 
@@ -19,23 +21,23 @@ aws_credentials_provider* NewStatic(aws_allocator* allocator, const StaticCreden
   return aws_credentials_provider_new_static(allocator, &options);
 }
 
-aws_credentials_provider* NewProfile(aws_allocator* allocator, const Config& config,
-                                     aws_client_bootstrap* bootstrap) {
-  aws_credentials_provider_profile_options options{};
+// The CRT's default chain (cached and refreshed by the CRT): environment, the profile files
+// (assume-role, credential_process), web identity (IRSA), the container (ECS, EKS Pod Identity)
+// or the EC2 instance role. Its HTTPS calls (STS, an https container endpoint) trust the
+// configured CA file, as every AWS tool does with AWS_CA_BUNDLE.
+aws_credentials_provider* NewDefaultChain(aws_allocator* allocator, const Config& config,
+                                          aws_client_bootstrap* bootstrap) {
+  Status tls_error;
+  aws_tls_ctx* tls_ctx = AcquireClientTlsContext(true, config.ca_file, tls_error);
+  if (tls_ctx == nullptr) return nullptr;
+  aws_credentials_provider_chain_default_options options{};
+  options.bootstrap = bootstrap;
+  options.tls_ctx = tls_ctx;
   options.profile_name_override = Cursor(config.profile_name);
-  options.credentials_file_name_override = Cursor(config.credentials_file);
-  options.config_file_name_override = Cursor(config.config_file);
-  options.bootstrap = bootstrap;
-  // Fails (null) when neither file exists or the profile is in neither: then it is no source.
-  aws_credentials_provider* provider = aws_credentials_provider_new_profile(allocator, &options);
-  aws_reset_error();
-  return provider;
-}
-
-aws_credentials_provider* NewInstanceMetadata(aws_allocator* allocator, aws_client_bootstrap* bootstrap) {
-  aws_credentials_provider_imds_options options{};
-  options.bootstrap = bootstrap;
-  return aws_credentials_provider_new_imds(allocator, &options);
+  aws_credentials_provider* chain = aws_credentials_provider_new_chain_default(allocator, &options);
+  // The chain holds its own reference.
+  aws_tls_ctx_release(tls_ctx);
+  return chain;
 }
 
 }  // namespace
@@ -47,29 +49,8 @@ aws_credentials_provider* NewCredentialsProvider(aws_allocator* allocator, const
     return aws_credentials_provider_new_anonymous(allocator, &none);
   }
   if (config.static_credentials) return NewStatic(allocator, *config.static_credentials);
-
-  std::vector<aws_credentials_provider*> sources;
-  if (aws_credentials_provider* profile = NewProfile(allocator, config, bootstrap)) sources.push_back(profile);
-  if (config.use_instance_metadata) {
-    if (aws_credentials_provider* imds = NewInstanceMetadata(allocator, bootstrap)) sources.push_back(imds);
-  }
-  if (sources.empty()) return nullptr;
-
-  aws_credentials_provider_chain_options chain_options{};
-  chain_options.providers = sources.data();
-  chain_options.provider_count = sources.size();
-  aws_credentials_provider* chain = aws_credentials_provider_new_chain(allocator, &chain_options);
-  // The chain holds its own references to its sources.
-  for (aws_credentials_provider* source : sources) aws_credentials_provider_release(source);
-  if (chain == nullptr) return nullptr;
-
-  // Instance-role credentials expire; the cache refreshes them before they do and spares a
-  // metadata round trip on every signature.
-  aws_credentials_provider_cached_options cached_options{};
-  cached_options.source = chain;
-  aws_credentials_provider* cached = aws_credentials_provider_new_cached(allocator, &cached_options);
-  aws_credentials_provider_release(chain);
-  return cached;
+  if (config.credentials_fetcher) return NewDelegatedCredentialsProvider(allocator, config.credentials_fetcher);
+  return NewDefaultChain(allocator, config, bootstrap);
 }
 
 }  // namespace s3fs::engine

@@ -8,9 +8,9 @@ struct aws_credentials_provider;
 
 namespace s3fs::engine {
 
-// The credentials chain TensorFlow's users know: explicit or environment keys (resolved by
-// lib/config.ts), then the shared profile files, then the instance role; anonymous when unsigned
-// requests were asked for. Null when no source can possibly provide credentials.
+// Where the engine's requests get their credentials: none (unsigned requests), static keys, the
+// embedder's fetcher (in Node, the provider the JS backend uses too), else the CRT's default chain
+// (the TensorFlow plugin). Null, with the CRT error raised, when the provider cannot be made.
 aws_credentials_provider* NewCredentialsProvider(aws_allocator* allocator, const Config& config,
                                                  aws_client_bootstrap* bootstrap);
 

@@ -115,9 +115,27 @@ Status StatusFromCrtError(int crt_error) {
     case AWS_ERROR_S3_CANCELED:
       return Status::Error("ABORT_ERR", "the operation was aborted");
     case AWS_AUTH_SIGNING_NO_CREDENTIALS:
+    case AWS_AUTH_SIGNING_INVALID_CREDENTIALS:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT:
     case AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE:
     case AWS_AUTH_CREDENTIALS_PROVIDER_IMDS_SOURCE_FAILURE:
-      return Status::Error("ECREDENTIALS", "no AWS credentials could be found");
+    case AWS_AUTH_CREDENTIALS_PROVIDER_STS_SOURCE_FAILURE:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_ECS_SOURCE_FAILURE:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_PROCESS_SOURCE_FAILURE:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_STS_WEB_IDENTITY_SOURCE_FAILURE:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_DELEGATE_FAILURE:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_TOKEN_FILE_PATH:
+    case AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_HOST:
+      // In Node the JS provider says why it found none (lib/credentials.ts); this is what the
+      // TensorFlow plugin's default chain tried.
+      return Status::Error("ECREDENTIALS",
+                           "none of the default chain's sources gave credentials: the environment "
+                           "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the profile files (AWS_PROFILE, "
+                           "AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE), web identity (AWS_WEB_IDENTITY_TOKEN_FILE, "
+                           "AWS_ROLE_ARN), the container (AWS_CONTAINER_CREDENTIALS_FULL_URI or _RELATIVE_URI) or the "
+                           "EC2 instance role (last failure: " + detail + ")");
     default:
       if (IsTlsError(crt_error)) return Status::Error("EPROTO", "TLS failure: " + detail);
       return Status::Error("EIO", detail);

@@ -1,5 +1,7 @@
 #include "napi/config_from_js.h"
 
+#include "napi/js_credentials_fetcher.h"
+
 namespace s3fs::napi {
 
 namespace {
@@ -46,10 +48,8 @@ engine::Config ConfigFromJs(const Napi::Object& o) {
     c.static_credentials = engine::StaticCredentials{String(keys, "accessKeyId"), String(keys, "secretAccessKey"),
                                                      String(keys, "sessionToken")};
   }
-  c.profile_name = String(o, "profile");
-  c.credentials_file = String(o, "credentialsFile");
-  c.config_file = String(o, "configFile");
-  c.use_instance_metadata = Bool(o, "useInstanceMetadata", true);
+  Napi::Value provider = o.Get("credentialsProvider");
+  if (provider.IsFunction()) c.credentials_fetcher = JsCredentialsFetcher::New(o.Env(), provider.As<Napi::Function>());
   c.log_level = static_cast<int>(Number(o, "logLevel", 0));
   return c;
 }

@@ -113,6 +113,7 @@ EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw TypeError(env, "Engine expects a configuration object");
   engine::Config config = ConfigFromJs(info[0].As<Napi::Object>());
+  credentials_fetcher_ = config.credentials_fetcher;
 
   completions_ = Completions::New(env, "s3fs-native completions", 0, 1, this);
   completions_.Unref(env);
@@ -134,6 +135,7 @@ EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : ObjectWrap<EngineWrap>(
       },
       error, /*with_caller_thread_loop=*/true);
   if (!engine_) {
+    if (credentials_fetcher_) credentials_fetcher_->Cancel();
     sink_->wrap = nullptr;
     completions_.Release();
     Napi::Error e = Napi::Error::New(env, "cannot start the S3 engine: " + error.message);
@@ -179,6 +181,8 @@ void EngineWrap::Shutdown(bool env_alive) {
   finished_in_turn_.clear();
   // Cancelled requests usually end within milliseconds; one stalled on a silent server may take
   // the CRT much longer, and then nobody waits for it.
+  // Requests waiting for credentials from JS would wait for this very thread: they end now.
+  if (credentials_fetcher_) credentials_fetcher_->Cancel();
   if (engine_->StopAndWait(std::chrono::milliseconds(200))) {
     engine_.reset();
   } else {

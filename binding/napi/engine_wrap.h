@@ -60,6 +60,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     EngineWrap* wrap = nullptr;
   };
 
+  // The JS credentials provider's bridge, when the engine has one (ended at shutdown).
+  std::shared_ptr<engine::CredentialsFetcher> credentials_fetcher_;
   std::unique_ptr<engine::Engine> engine_;
   CallerLoopDriver caller_loop_driver_;
   std::unique_ptr<Napi::AsyncContext> turn_context_;

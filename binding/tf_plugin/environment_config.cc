@@ -193,20 +193,8 @@ PluginConfig ConfigFromEnvironment(engine::Status& error) {
   }
   config.verify_checksums = plugin.upload_checksum != ChecksumAlgorithm::kNone;
 
+  // Signed requests take their credentials from the CRT's default chain, which reads its own variables.
   config.unsigned_requests = Flag("AWS_NO_SIGN_REQUEST") == 1;
-  std::string key_id = Env("AWS_ACCESS_KEY_ID");
-  std::string secret = Env("AWS_SECRET_ACCESS_KEY");
-  if (!key_id.empty() && !secret.empty()) {
-    config.static_credentials = engine::StaticCredentials{key_id, secret, Env("AWS_SESSION_TOKEN")};
-  }
-  std::string home = Env("HOME");
-  config.profile_name = Env("AWS_PROFILE");
-  if (config.profile_name.empty()) config.profile_name = "default";
-  config.credentials_file = Env("AWS_SHARED_CREDENTIALS_FILE");
-  if (config.credentials_file.empty()) config.credentials_file = home + "/.aws/credentials";
-  config.config_file = Env("AWS_CONFIG_FILE");
-  if (config.config_file.empty()) config.config_file = home + "/.aws/config";
-  config.use_instance_metadata = Flag("AWS_EC2_METADATA_DISABLED") != 1;
   config.log_level = LogLevel(error);
   return plugin;
 }

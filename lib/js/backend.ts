@@ -129,7 +129,7 @@ export class JsBackend implements Backend {
     } catch (error) {
       if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
       if (closable?.signal.aborted) throw new S3FsError('ABORT_ERR', 'the file system was closed', { op, url })
-      throw errorFromSdk(error, op, url, this.#config.credentialSources, this.#endpoint)
+      throw errorFromSdk(error, op, url, this.#endpoint)
     } finally {
       closable?.release()
     }
@@ -289,7 +289,7 @@ export class JsBackend implements Backend {
         }
         return n
       } catch (error) {
-        const failure = errorFromSdk(error, op, path.url, this.#config.credentialSources, this.#endpoint)
+        const failure = errorFromSdk(error, op, path.url, this.#endpoint)
         const transient = failure.code === 'ECONNRESET' || failure.code === 'ETIMEDOUT' || failure.code === 'EIO'
         if (!transient || options?.signal?.aborted || resumes >= this.#config.maxRetries || position + n >= total) throw failure
       }

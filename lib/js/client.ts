@@ -3,18 +3,15 @@ import http from 'node:http'
 import https from 'node:https'
 
 import { S3Client } from '@aws-sdk/client-s3'
-import { fromIni } from '@aws-sdk/credential-provider-ini'
-import { fromInstanceMetadata } from '@smithy/credential-provider-imds'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { chain, CredentialsProviderError } from '@smithy/property-provider'
 
 import type { ResolvedConfig } from '../config.js'
 
 /**
  * An S3Client configured as a careful user would, from the same resolved configuration as the
  * native engine: path-style for custom endpoints, checksums only when required, a keep-alive agent
- * with enough sockets, the same credentials chain (explicit/environment keys, profile files,
- * instance role) read from the resolved paths rather than from process.env.
+ * with enough sockets, the same credentials (static keys, or the one cached provider the native
+ * engine would ask too).
  */
 export function createS3Client(config: ResolvedConfig): S3Client {
   const custom = config.endpointHost !== ''
@@ -29,14 +26,6 @@ export function createS3Client(config: ResolvedConfig): S3Client {
       })
     : new http.Agent(agentOptions)
 
-  const sources = [
-    fromIni({ profile: config.profile, filepath: config.credentialsFile, configFilepath: config.configFile }),
-    ...(config.useInstanceMetadata ? [fromInstanceMetadata()] : []),
-  ]
-  const noCredentials = async (): Promise<never> => {
-    throw new CredentialsProviderError('no AWS credentials found', { tryNextLink: false })
-  }
-
   return withoutNodeVersionWarning(() => new S3Client({
     region: config.region,
     // The endpoint is resolved from the filesystem's configuration (lib/config.ts), as for the native
@@ -44,7 +33,7 @@ export function createS3Client(config: ResolvedConfig): S3Client {
     ignoreConfiguredEndpointUrls: true,
     ...(custom ? { endpoint: `${scheme}://${config.endpointHost}${port}`, forcePathStyle: true } : {}),
     // Unsigned requests: a signer that leaves the request as it is; the credentials go unused.
-    credentials: config.credentials ?? (config.unsignedRequests ? { accessKeyId: '', secretAccessKey: '' } : chain(...sources, noCredentials)),
+    credentials: config.credentials ?? config.credentialsProvider?.get ?? { accessKeyId: '', secretAccessKey: '' },
     ...(config.unsignedRequests ? { signer: { sign: async (request) => request } } : {}),
     maxAttempts: config.maxRetries + 1,
     requestChecksumCalculation: 'WHEN_REQUIRED',

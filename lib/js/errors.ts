@@ -32,11 +32,11 @@ const STATUS_NAMES = new Set(['NotFound', 'Forbidden', 'BadRequest', 'Unknown', 
  * An @aws-sdk/client-s3 failure as the native engine reports the same failure: the same code, S3
  * code, HTTP status and message shape, and never a secret (the SDK's messages carry none).
  */
-export function errorFromSdk(error: unknown, op: string, url: string, credentialSources: string, endpoint: string): S3FsError {
+export function errorFromSdk(error: unknown, op: string, url: string, endpoint: string): S3FsError {
   if (error instanceof S3FsError) return error
   const e = (error ?? {}) as SdkError
   if (e.name === 'AbortError') return abortError(op, url, error)
-  if (e.name === 'CredentialsProviderError') return errorFromStatus({ code: 'ECREDENTIALS', message: '' }, op, url, credentialSources)
+  if (e.name === 'CredentialsProviderError') return errorFromStatus({ code: 'ECREDENTIALS', message: e.message ?? '' }, op, url)
   const status = e.$metadata?.httpStatusCode
   if (status === undefined || status === 0) {
     // The SDK names a reset connection TimeoutError (it retries both); the socket's code tells which.

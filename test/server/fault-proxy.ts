@@ -21,6 +21,8 @@ import { Transform } from 'node:stream'
  * - `ignore-checksums`: as a server that accepts S3 checksum headers and ignores them answers: every
  *   request is forwarded, and no answer names a checksum (x-amz-checksum-*); the faults counted are
  *   the requests that carried one.
+ * - `expired-token`: every request `matches` accepts (its retries too) is answered as S3 answers keys
+ *   past their expiry, 400 ExpiredToken, without forwarding: the test decides which keys are revoked.
  */
 export type FaultKind =
   | 'reset-request'
@@ -36,6 +38,7 @@ export type FaultKind =
   | 'corrupt-response'
   | 'refuse-checksums'
   | 'ignore-checksums'
+  | 'expired-token'
 
 export interface FaultPlan {
   kind: FaultKind
@@ -120,7 +123,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       (name) => (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-mode') || name === 'x-amz-sdk-checksum-algorithm',
     )
     const eligible = (current?.kind !== 'refuse-checksums' && current?.kind !== 'ignore-checksums') || carriesChecksum
-    const faulted = current !== undefined && current.kind !== 'refuse' && eligible && due(request.method ?? '', request.url ?? '', request.headers)
+    const faulted = current !== undefined && current.kind !== 'refuse' && current.kind !== 'expired-token' && eligible && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
 
@@ -128,6 +131,17 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       const error = current?.refusalStatus === 501
         ? s3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented.')
         : s3Error(400, 'InvalidArgument', 'x-amz-checksum-* headers are not supported.')
+      request.resume()
+      request.on('end', () => {
+        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
+        response.end(error.body)
+      })
+      return
+    }
+
+    if (current?.kind === 'expired-token' && current.matches?.(request.method ?? '', request.url ?? '', request.headers)) {
+      faults++
+      const error = s3Error(400, 'ExpiredToken', 'The provided token has expired.')
       request.resume()
       request.on('end', () => {
         response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })

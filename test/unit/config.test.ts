@@ -18,13 +18,10 @@ describe('resolveConfig reads the environment as TensorFlow does', () => {
       requestTimeoutMs: 0,
       partSize: 8 * 1024 * 1024,
       unsignedRequests: false,
-      profile: 'default',
-      credentialsFile: '/home/u/.aws/credentials',
-      configFile: '/home/u/.aws/config',
-      useInstanceMetadata: true,
       logLevel: 0,
     })
     expect(c.credentials).toBeUndefined()
+    expect(c.credentialsProvider).toBeDefined()
   })
 
   test('AWS_REGION, else S3_REGION, else AWS_DEFAULT_REGION, else us-east-1', () => {
@@ -75,14 +72,29 @@ describe('resolveConfig reads the environment as TensorFlow does', () => {
     expect(resolveConfig({ env: { S3_USE_HTTPS: '0', S3_CA_FILE: '/nonexistent/ca.pem' } }).caFile).toBe('/nonexistent/ca.pem')
   })
 
-  test('credentials from the environment, profile and instance-role switches', () => {
-    const c = resolveConfig({ env: { AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK', AWS_SESSION_TOKEN: 'T', AWS_PROFILE: 'p', AWS_EC2_METADATA_DISABLED: 'true' } })
+  test('environment keys are static credentials unless a profile is named, as in the AWS SDK', () => {
+    const keys = { AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK', AWS_SESSION_TOKEN: 'T' }
+    const c = resolveConfig({ env: keys })
     expect(c.credentials).toEqual({ accessKeyId: 'AK', secretAccessKey: 'SK', sessionToken: 'T' })
-    expect(c).toMatchObject({ profile: 'p', useInstanceMetadata: false })
-    expect(c.credentialSources).toContain("profile 'p'")
-    expect(c.credentialSources).not.toContain('SK')
+    expect(c.credentialsProvider).toBeUndefined()
+    for (const named of [resolveConfig({ env: { ...keys, AWS_PROFILE: 'p' } }), resolveConfig({ profile: 'p', env: keys })]) {
+      expect(named.credentials).toBeUndefined()
+      expect(named.credentialsProvider).toBeDefined()
+    }
     expect(resolveConfig({ env: { AWS_ACCESS_KEY_ID: 'AK' } }).credentials).toBeUndefined()
-    expect(resolveConfig({ env: { AWS_NO_SIGN_REQUEST: '1' } }).unsignedRequests).toBe(true)
+    const unsigned = resolveConfig({ env: { ...keys, AWS_NO_SIGN_REQUEST: '1' } })
+    expect(unsigned).toMatchObject({ unsignedRequests: true })
+    expect(unsigned.credentials ?? unsigned.credentialsProvider).toBeUndefined()
+  })
+
+  test('a provider function is cached once per function, and the default chain once per profile and files', () => {
+    const provider = async () => ({ accessKeyId: 'AK', secretAccessKey: 'SK' })
+    expect(resolveConfig({ credentials: provider, env: {} }).credentialsProvider).toBe(resolveConfig({ credentials: provider, env: {} }).credentialsProvider)
+    const home = (HOME: string, AWS_PROFILE?: string) => resolveConfig({ env: { HOME, ...(AWS_PROFILE ? { AWS_PROFILE } : {}) } }).credentialsProvider
+    expect(home('/a')).toBe(home('/a'))
+    expect(home('/a')).not.toBe(home('/b'))
+    expect(home('/a', 'p')).not.toBe(home('/a'))
+    expect(() => resolveConfig({ credentials: { accessKeyId: 'AK', secretAccessKey: '' }, env: {} })).toThrow(/EINVAL/)
   })
 
   test('constructor options override the environment', () => {

@@ -3,11 +3,11 @@
 import { expect, test } from 'vitest'
 
 import { resolveConfig } from '../../lib/config.js'
-import { loadNativeBinding } from '../../lib/native.js'
+import { loadNativeBinding, nativeEngineConfig } from '../../lib/native.js'
 
 test('the native read refuses NaN, fractions, infinities, negatives and spans outside the buffer', () => {
   const { Engine } = loadNativeBinding()
-  const engine = new Engine(resolveConfig({ env: { S3_ENDPOINT: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' } }))
+  const engine = new Engine(nativeEngineConfig(resolveConfig({ env: { S3_ENDPOINT: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' } })))
   try {
     const buffer = Buffer.alloc(16)
     for (const value of [NaN, -1, 0.5, Infinity, -Infinity, 2 ** 53]) {
