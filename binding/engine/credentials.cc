@@ -33,7 +33,8 @@ aws_credentials_provider* NewDefaultChain(aws_allocator* allocator, const Config
   aws_credentials_provider_chain_default_options options{};
   options.bootstrap = bootstrap;
   options.tls_ctx = tls_ctx;
-  options.profile_name_override = Cursor(config.profile_name);
+  // An empty cursor would name the profile "": no override, so that AWS_PROFILE (else default) decides.
+  if (!config.profile_name.empty()) options.profile_name_override = Cursor(config.profile_name);
   aws_credentials_provider* chain = aws_credentials_provider_new_chain_default(allocator, &options);
   // The chain holds its own reference.
   aws_tls_ctx_release(tls_ctx);

@@ -1,15 +1,18 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 import { computeChecksum } from '../../lib/checksums.js'
 import { tensorflowPluginPath } from '../../lib/index.js'
 import { expectScenario, type Outcome, scenarioFile } from '../conformance-scenario.js'
 import { startFaultProxy } from '../server/fault-proxy.js'
+import { type IdentityServices, startIdentityServices } from '../server/identity-services.js'
 import { BUCKET, expectNoMultipartUploads, reference, server, testFs, uniquePrefix, url } from '../helpers.js'
 
 // Python TensorFlow (current tensorflow-cpu from PyPI, in a venv scripts/tf-python.sh makes and
@@ -49,7 +52,7 @@ function runTensorFlow(...args: string[]): unknown {
  * TensorFlow against `endpoint`, without blocking this process's event loop (a fault proxy may be
  * serving on it): what it printed, and its stderr.
  */
-function runTensorFlowAt(endpoint: string, env: Record<string, string>, ...args: string[]): Promise<{ result: unknown; stderr: string }> {
+function runTensorFlowAt(endpoint: string, env: Record<string, string | undefined>, ...args: string[]): Promise<{ result: unknown; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(python, [surface, plugin, ...args], { encoding: 'utf8', env: { ...tensorFlowEnv(endpoint), ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? reject(error) : resolve({ result: JSON.parse(stdout), stderr }),
@@ -229,4 +232,69 @@ describe('checksums through the plugin', () => {
       for (const name of Object.keys(FILES)) expect((result as Record<string, FileOutcome>)[name]!.sha256).toMatch(/^[0-9a-f]{64}$/)
     })
   }
+})
+
+// The CRT's default chain, which the plugin signs with, from sources emulated on loopback that hand
+// out real temporary credentials of the test server (test/server/identity-services.ts).
+describe('credentials through the plugin', () => {
+  let identity: IdentityServices
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 's3fs-tf-sources-'))
+  beforeAll(async () => {
+    identity = await startIdentityServices(server)
+  })
+  afterAll(async () => {
+    await identity.close()
+    rmSync(scratch, { recursive: true, force: true })
+  })
+
+  /** A write and a read back with no keys in the environment: only what `setUp` puts in place signs. */
+  async function roundTripWith(setUp: (home: string) => Promise<Record<string, string>> | Record<string, string>): Promise<Record<string, unknown>> {
+    const home = mkdtempSync(path.join(scratch, 'home-'))
+    mkdirSync(path.join(home, '.aws'))
+    const env = { HOME: home, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, ...(await setUp(home)) }
+    const prefix = uniquePrefix('tf-credentials')
+    const written = await runTensorFlowAt(server.endpoint, env, 'write', url(prefix), 'object:1000')
+    if (JSON.stringify(written.result) !== JSON.stringify({ object: { ok: true } })) return written.result as Record<string, unknown>
+    return (await runTensorFlowAt(server.endpoint, env, 'read', url(prefix), 'object')).result as Record<string, unknown>
+  }
+
+  test('credential_process in the profile named by AWS_PROFILE', async () => {
+    let runs = ''
+    const result = await roundTripWith(async (home) => {
+      const keys = await identity.mint()
+      const document = path.join(home, 'process-credentials.json')
+      runs = path.join(home, 'process-runs')
+      writeFileSync(document, JSON.stringify({ Version: 1, AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey, SessionToken: keys.sessionToken, Expiration: keys.expiration.toISOString() }))
+      writeFileSync(path.join(home, '.aws', 'config'), `[profile batch]\ncredential_process = sh -c "echo run >> ${runs}; cat ${document}"\n`)
+      return { AWS_PROFILE: 'batch' }
+    })
+    expect(result).toEqual({ object: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } })
+    expect(readFileSync(runs, 'utf8')).toMatch(/^(run\n)+$/)
+  })
+
+  test('EKS Pod Identity: the container endpoint with the token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', async () => {
+    const before = identity.calls.container
+    const result = await roundTripWith((home) => {
+      const tokenFile = path.join(home, 'eks-pod-identity-token')
+      writeFileSync(tokenFile, identity.token)
+      return { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${identity.endpoint}/container`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile }
+    })
+    expect(result).toEqual({ object: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } })
+    expect(identity.calls.container).toBeGreaterThan(before)
+  })
+
+  test('ECS task role: the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN', async () => {
+    const before = identity.calls.container
+    const result = await roundTripWith(() => ({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${identity.endpoint}/container`, AWS_CONTAINER_AUTHORIZATION_TOKEN: identity.token }))
+    expect(result).toEqual({ object: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } })
+    expect(identity.calls.container).toBeGreaterThan(before)
+  })
+
+  test('no source at all: UnauthenticatedError naming the sources tried and the URL', async () => {
+    const result = await roundTripWith(() => ({}))
+    const outcome = result.object as { error: string; message: string }
+    expect(outcome.error).toBe('UnauthenticatedError')
+    expect(outcome.message).toContain('AWS_WEB_IDENTITY_TOKEN_FILE')
+    expect(outcome.message).toContain('s3://')
+  })
 })
