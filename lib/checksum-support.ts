@@ -5,6 +5,7 @@
 // CreateMultipartUpload. Either is found out once per endpoint, with one warning, and the endpoint
 // is sent no checksum from then on, on every backend of this process: a write never fails for it,
 // and no CPU goes into checksums nobody checks.
+import { awsS3Host } from './addressing.js'
 import type { ChecksumAlgorithm } from './checksums.js'
 import type { ResolvedConfig } from './config.js'
 import { S3FsError } from './errors.js'
@@ -13,8 +14,8 @@ import { S3FsError } from './errors.js'
 const withoutChecksums = new Set<string>()
 
 /** The server a configuration talks to, as `host:port`. */
-export function endpointOf(config: Pick<ResolvedConfig, 'endpointHost' | 'endpointPort' | 'useHttps' | 'region'>): string {
-  if (config.endpointHost === '') return `s3.${config.region}.amazonaws.com:443`
+export function endpointOf(config: Pick<ResolvedConfig, 'endpointHost' | 'endpointPort' | 'useHttps' | 'region' | 'useDualstack' | 'useFips'>): string {
+  if (config.endpointHost === '') return `${awsS3Host(config.region, config.useDualstack, config.useFips)}:443`
   return `${config.endpointHost}:${config.endpointPort || (config.useHttps ? 443 : 80)}`
 }
 

@@ -2,11 +2,16 @@ import { accessSync, constants } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import { type AddressingStyle, resolveAddressing } from './addressing.js'
+import { profileSettings, type ProfileSettings, readConfigFile } from './aws-config-file.js'
+import { flag, invalid } from './config-values.js'
 import { callerCredentials, type Credentials, defaultChainCredentials, type RefreshingCredentials } from './credentials.js'
 import { S3FsError } from './errors.js'
 
 import type { CredentialsProvider } from './credentials.js'
 
+export type { AddressingStyle } from './addressing.js'
+export { parseEndpoint } from './addressing.js'
 export type { Credentials, CredentialsProvider } from './credentials.js'
 
 /** Constructor options. Each overrides the environment variable named beside it. */
@@ -16,18 +21,28 @@ export type ChecksumChoice = (typeof CHECKSUM_CHOICES)[number]
 export interface S3FileSystemOptions {
   /** S3FS_BACKEND: 'native', 'js', or 'auto' (native, else js with a warning); default auto. */
   backend?: 'native' | 'js' | 'auto'
-  /** AWS_REGION, else S3_REGION, else AWS_DEFAULT_REGION; default us-east-1. */
+  /** AWS_REGION, else S3_REGION, else AWS_DEFAULT_REGION, else the profile's region; default us-east-1. */
   region?: string
   /**
-   * S3_ENDPOINT, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL: `host:port` or a URL; a custom
-   * endpoint is addressed path-style. '' is AWS.
+   * S3_ENDPOINT, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else the profile's (its services
+   * section's s3 endpoint_url, then its endpoint_url): `host:port` or a URL. '' is AWS.
    */
   endpoint?: string
+  /**
+   * S3FS_ADDRESSING_STYLE, else the profile's s3 addressing_style: 'virtual' (bucket.host), 'path'
+   * (host/bucket), or 'auto' (default): virtual-hosted on AWS when the bucket name allows, path-style on
+   * a custom endpoint.
+   */
+  addressingStyle?: AddressingStyle
+  /** AWS_USE_DUALSTACK_ENDPOINT, else the profile's use_dualstack_endpoint: AWS's IPv6 endpoints. */
+  useDualstack?: boolean
+  /** AWS_USE_FIPS_ENDPOINT, else the profile's use_fips_endpoint: AWS's FIPS endpoints. */
+  useFips?: boolean
   /** S3_USE_HTTPS (0 means http); a scheme in the endpoint URL decides too. */
   useHttps?: boolean
   /** S3_VERIFY_SSL (0 means no certificate check). */
   verifySsl?: boolean
-  /** S3_CA_FILE, else AWS_CA_BUNDLE. */
+  /** S3_CA_FILE, else AWS_CA_BUNDLE, else the profile's ca_bundle. */
   caFile?: string
   /** S3_CONNECT_TIMEOUT_MSEC; default 3000. */
   connectTimeoutMs?: number
@@ -91,6 +106,9 @@ export interface ResolvedConfig {
   region: string
   endpointHost: string
   endpointPort: number
+  addressingStyle: AddressingStyle
+  useDualstack: boolean
+  useFips: boolean
   useHttps: boolean
   verifySsl: boolean
   caFile: string
@@ -125,14 +143,17 @@ const MIN_PART_SIZE = 5 * 1024 * 1024
 const LOG_LEVELS = ['off', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']
 const HIGHEST_LOG_LEVEL = LOG_LEVELS.indexOf('info')
 
-function invalid(what: string): S3FsError {
-  return new S3FsError('EINVAL', what, { op: 'configure', url: '' })
-}
-
 /** The CA file an https endpoint is to trust; one that cannot be read is refused here, naming where it was set. */
-function readableCaFile(useHttps: boolean, option: string | undefined, env: NodeJS.ProcessEnv): string {
+function readableCaFile(useHttps: boolean, option: string | undefined, env: NodeJS.ProcessEnv, profile: ProfileSettings): string {
+  const fromProfile = profile.get('ca_bundle')
   const [source, file] =
-    option !== undefined ? ['the caFile option', option] : env.S3_CA_FILE ? ['S3_CA_FILE', env.S3_CA_FILE] : ['AWS_CA_BUNDLE', env.AWS_CA_BUNDLE ?? '']
+    option !== undefined
+      ? ['the caFile option', option]
+      : env.S3_CA_FILE
+        ? ['S3_CA_FILE', env.S3_CA_FILE]
+        : env.AWS_CA_BUNDLE || !fromProfile
+          ? ['AWS_CA_BUNDLE', env.AWS_CA_BUNDLE ?? '']
+          : ['the profile\'s ca_bundle', fromProfile]
   if (!useHttps || file === '') return file
   try {
     accessSync(file, constants.R_OK)
@@ -141,11 +162,6 @@ function readableCaFile(useHttps: boolean, option: string | undefined, env: Node
     throw new S3FsError(code, `${source} names ${file}, which cannot be read`, { op: 'configure', url: '', cause: error })
   }
   return file
-}
-
-function flag(value: string | undefined): boolean | undefined {
-  if (value === undefined || value === '') return undefined
-  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase())
 }
 
 /** The widest values the native engine's fields (and, for times, Node's timers) hold. */
@@ -173,44 +189,6 @@ function logLevel(value: string | number | undefined): number {
   throw invalid(`AWS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${value}`)
 }
 
-interface Endpoint {
-  host: string
-  port: number
-  https?: boolean
-}
-
-/** `source`: where the text came from, for the error that refuses it. */
-export function parseEndpoint(endpoint: string, source = 'S3_ENDPOINT'): Endpoint {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `scheme-less://${endpoint}`
-  let url: URL
-  try {
-    url = new URL(withScheme)
-  } catch {
-    throw invalid(`${source} is neither host:port nor a URL: ${endpoint}`)
-  }
-  const scheme = url.protocol.slice(0, -1)
-  if (!['http', 'https', 'scheme-less'].includes(scheme)) throw invalid(`${source} scheme must be http or https: ${endpoint}`)
-  if (url.pathname !== '/' && url.pathname !== '') throw invalid(`${source} must not have a path: ${endpoint}`)
-  const result: Endpoint = { host: url.hostname, port: url.port === '' ? 0 : Number(url.port) }
-  if (scheme !== 'scheme-less') result.https = scheme === 'https'
-  return result
-}
-
-/**
- * The endpoint a configuration names, and where it named it: the option, TensorFlow's S3_ENDPOINT,
- * then the AWS CLI's AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL (which
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns off, as it does for the AWS SDKs); none: AWS.
- */
-function configuredEndpoint(options: S3FileSystemOptions, env: Record<string, string | undefined>): [string, string] | undefined {
-  if (options.endpoint !== undefined) return options.endpoint === '' ? undefined : ['endpoint', options.endpoint]
-  if (env.S3_ENDPOINT) return ['S3_ENDPOINT', env.S3_ENDPOINT]
-  if (flag(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) === true) return undefined
-  for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']) {
-    if (env[name]) return [name, env[name]]
-  }
-  return undefined
-}
-
 /**
  * Static keys when the caller or the environment gives them (environment keys yield to a named
  * profile, as in the AWS SDK), else a provider: the caller's, or the SDK's default chain.
@@ -218,7 +196,7 @@ function configuredEndpoint(options: S3FileSystemOptions, env: Record<string, st
 function resolveCredentials(
   options: S3FileSystemOptions,
   env: Record<string, string | undefined>,
-  home: string,
+  files: { credentialsFile: string; configFile: string },
 ): Pick<ResolvedConfig, 'credentials' | 'credentialsProvider'> {
   const given = options.credentials
   if (typeof given === 'function') return { credentialsProvider: callerCredentials(given) }
@@ -227,9 +205,7 @@ function resolveCredentials(
   if (profile === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     return { credentials: staticKeys({ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }) }
   }
-  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials')
-  const configFile = env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config')
-  return { credentialsProvider: defaultChainCredentials({ profile, credentialsFile, configFile }) }
+  return { credentialsProvider: defaultChainCredentials({ profile, ...files }) }
 }
 
 function staticKeys(given: Credentials): Credentials {
@@ -244,15 +220,21 @@ function staticKeys(given: Credentials): Credentials {
 /** Configuration is read here, once: options first, then the environment, then defaults. */
 export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env
-  const named = configuredEndpoint(options, env)
-  const endpoint = named === undefined ? undefined : parseEndpoint(named[1], named[0])
   const home = env.HOME ?? os.homedir()
+  const files = {
+    credentialsFile: env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials'),
+    configFile: env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config'),
+  }
+  const profileName = options.profile ?? (env.AWS_PROFILE || 'default')
+  const profile = profileSettings(readConfigFile(files.configFile), profileName)
+  const addressing = resolveAddressing(options, env, profile, profileName)
+  const endpoint = addressing.endpoint
 
   const useHttps = options.useHttps ?? endpoint?.https ?? flag(env.S3_USE_HTTPS) ?? true
   const partSize = integer(options.partSize ?? env.S3FS_PART_SIZE, 'partSize', MIN_PART_SIZE, MAX_PART_SIZE) ?? 8 * 1024 * 1024
 
   const unsignedRequests = options.unsigned ?? flag(env.AWS_NO_SIGN_REQUEST) ?? false
-  const credentials = unsignedRequests ? {} : resolveCredentials(options, env, home)
+  const credentials = unsignedRequests ? {} : resolveCredentials(options, env, files)
 
   const checksum = options.checksum ?? (env.S3FS_CHECKSUM || 'crc64nvme')
   if (!(CHECKSUM_CHOICES as readonly string[]).includes(checksum)) {
@@ -264,12 +246,15 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
 
   const config: ResolvedConfig = {
     backend,
-    region: options.region ?? (env.AWS_REGION || env.S3_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'),
+    region: addressing.region,
     endpointHost: endpoint?.host ?? '',
     endpointPort: endpoint?.port ?? 0,
+    addressingStyle: addressing.addressingStyle,
+    useDualstack: addressing.useDualstack,
+    useFips: addressing.useFips,
     useHttps,
     verifySsl: options.verifySsl ?? flag(env.S3_VERIFY_SSL) ?? true,
-    caFile: readableCaFile(useHttps, options.caFile, env),
+    caFile: readableCaFile(useHttps, options.caFile, env, profile),
     connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 3000,
     requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,
     operationTimeoutMs: integer(options.operationTimeoutMs ?? env.S3FS_OPERATION_TIMEOUT_MSEC, 'S3FS_OPERATION_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,

@@ -127,7 +127,7 @@ function checked(value: unknown): Credentials {
 /** The first line of an error's message, cut short: providers' messages name files and settings, not secrets. */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  const line = message.split('\n', 1)[0]!.trim()
+  const line = message.split('\n', 1)[0]!.trim().replace(/\.$/, '')
   return line.length > 200 ? `${line.slice(0, 200)}…` : line
 }
 
@@ -160,6 +160,9 @@ const CHAIN_LINKS: Record<string, (settings: DefaultChainSettings) => string> = 
   remoteProvider: () => 'the container (AWS_CONTAINER_CREDENTIALS_*) or EC2 instance role (IMDS)',
 }
 
+/** Debug lines the SDK logs as refusals that are not why a link gave nothing. */
+const NOT_REASONS = [/^Could not load credentials from any providers/, /not set in env, checking config file next/]
+
 /**
  * Reads the SDK chain's debug log of one attempt into "source: why it gave nothing" for each link.
  * The SDK logs each link as it starts ("defaultProvider::fromIni") and each refusal as it is raised.
@@ -177,7 +180,7 @@ class ChainAttemptLog {
     this.#lines = []
   }
 
-  explain(settings: DefaultChainSettings, error: unknown): string {
+  explain(settings: DefaultChainSettings): string {
     const reasons = new Map<string, string[]>([['fromEnv', []]])
     let link = 'fromEnv'
     for (const line of this.#lines) {
@@ -188,9 +191,9 @@ class ChainAttemptLog {
         continue
       }
       const refused = /^@smithy\/property-provider (?:->|\(!\)) (.*)$/s.exec(line)
-      if (refused && !refused[1]!.startsWith('Could not load credentials from any providers')) reasons.get(link)!.push(reasonOf(refused[1]))
+      if (refused && !NOT_REASONS.some((pattern) => pattern.test(refused[1]!))) reasons.get(link)!.push(reasonOf(refused[1]))
     }
-    const tried = [...reasons].map(([name, why]) => `${CHAIN_LINKS[name]?.(settings) ?? name}: ${why.length > 0 ? why.join('; ') : reasonOf(error)}`)
+    const tried = [...reasons].map(([name, why]) => `${CHAIN_LINKS[name]?.(settings) ?? name}: ${why.length > 0 ? why.join('; ') : 'gave nothing'}`)
     return `the AWS SDK's default chain found none; ${tried.join(' · ')}`
   }
 }
@@ -219,7 +222,7 @@ export function defaultChainCredentials(settings: DefaultChainSettings): Refresh
       log.start()
       return chain(options)
     }
-    cached = new RefreshingCredentials(attempt, (error) => log.explain(settings, error))
+    cached = new RefreshingCredentials(attempt, () => log.explain(settings))
     defaultChains.set(key, cached)
   }
   return cached

@@ -18,11 +18,17 @@ struct StaticCredentials {
   std::string session_token;
 };
 
+enum class AddressingStyle { kAuto, kVirtual, kPath };
+
 struct Config {
   std::string region = "us-east-1";
-  // Empty for AWS (virtual-hosted addressing); otherwise scheme://host[:port] (path-style).
+  // Empty for AWS; otherwise the custom endpoint's host and port (0: the scheme's).
   std::string endpoint_host;
   uint16_t endpoint_port = 0;
+  AddressingStyle addressing_style = AddressingStyle::kAuto;
+  // AWS's IPv6 and FIPS endpoints (not for a custom endpoint).
+  bool use_dualstack = false;
+  bool use_fips = false;
   bool use_https = true;
   bool verify_ssl = true;
   std::string ca_file;

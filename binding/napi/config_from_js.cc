@@ -28,6 +28,12 @@ engine::Config ConfigFromJs(const Napi::Object& o) {
   c.region = String(o, "region", c.region);
   c.endpoint_host = String(o, "endpointHost");
   c.endpoint_port = static_cast<uint16_t>(Number(o, "endpointPort", 0));
+  const std::string style = String(o, "addressingStyle", "auto");
+  c.addressing_style = style == "virtual" ? engine::AddressingStyle::kVirtual
+                       : style == "path"  ? engine::AddressingStyle::kPath
+                                          : engine::AddressingStyle::kAuto;
+  c.use_dualstack = Bool(o, "useDualstack", false);
+  c.use_fips = Bool(o, "useFips", false);
   c.use_https = Bool(o, "useHttps", c.use_https);
   c.verify_ssl = Bool(o, "verifySsl", c.verify_ssl);
   c.ca_file = String(o, "caFile");

@@ -3,9 +3,8 @@
 #include <aws/http/request_response.h>
 #include <aws/io/stream.h>
 
-#include <cctype>
-
 #include "engine/engine.h"
+#include "engine/s3_address.h"
 #include "ops/counting_stream.h"
 #include "ops/uri_encode.h"
 
@@ -14,15 +13,6 @@ namespace s3fs {
 namespace {
 
 aws_byte_cursor Cursor(const std::string& s) { return aws_byte_cursor_from_array(s.data(), s.size()); }
-
-// Virtual-hosted addressing needs the bucket to be a DNS label that TLS wildcards cover.
-bool VirtualHostable(const std::string& bucket) {
-  if (bucket.empty() || bucket.size() > 63) return false;
-  for (unsigned char c : bucket) {
-    if (!(std::islower(c) || std::isdigit(c) || c == '-')) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -34,20 +24,13 @@ S3Message::~S3Message() {
 
 bool S3Message::Build(engine::Engine& engine, const S3Request& request, CallerMemory& body_memory) {
   const engine::Config& config = engine.config();
-  const bool path_style = !config.endpoint_host.empty() || !VirtualHostable(request.bucket);
-  std::string path = "/";
-  if (!config.endpoint_host.empty()) {
-    host_ = config.endpoint_host;
-    port_ = config.endpoint_port;
-  } else if (path_style) {
-    host_ = "s3." + config.region + ".amazonaws.com";
-  } else {
-    host_ = request.bucket + ".s3." + config.region + ".amazonaws.com";
-  }
-  if (port_ == 0) port_ = config.use_https ? 443 : 80;
+  const engine::S3Address address = engine::AddressOf(config, config.region, request.bucket);
+  host_ = address.host;
+  port_ = address.port != 0 ? address.port : (config.use_https ? 443 : 80);
   std::string authority = host_;
-  if (config.endpoint_port != 0) authority += ":" + std::to_string(config.endpoint_port);
-  if (path_style && !request.bucket.empty()) {
+  if (address.port != 0) authority += ":" + std::to_string(address.port);
+  std::string path = "/";
+  if (address.path_style && !request.bucket.empty()) {
     path += request.bucket;
     if (!request.key.empty()) path += "/";
   }

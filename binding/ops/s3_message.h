@@ -17,8 +17,7 @@ class Engine;
 
 namespace s3fs {
 
-// The HTTP message of one S3 request for the configured endpoint: path-style for a custom endpoint
-// (and for bucket names that are not DNS labels), virtual-hosted for AWS. Owns what it creates.
+// The HTTP message of one S3 request, to the host engine::AddressOf names. Owns what it creates.
 class S3Message {
  public:
   S3Message() = default;

@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+
+#include "tf_plugin/profile_settings.h"
 
 namespace s3fs::tensorflow_plugin {
 
@@ -24,12 +27,14 @@ std::string Lower(std::string text) {
   return text;
 }
 
-// Unset is "no opinion"; 0, false, no and off are false; anything else is true.
-int Flag(const char* name) {
-  std::string value = Lower(Env(name));
+// Empty is "no opinion" (-1); 0, false, no and off are false; anything else is true.
+int FlagValue(std::string value) {
+  value = Lower(std::move(value));
   if (value.empty()) return -1;
   return value == "0" || value == "false" || value == "no" || value == "off" ? 0 : 1;
 }
+
+int Flag(const char* name) { return FlagValue(Env(name)); }
 
 // The bounds are the widest values the fields (and lib/config.ts, which refuses the same) hold.
 constexpr uint64_t kMaxTimeoutMs = (1ull << 31) - 1;
@@ -118,21 +123,33 @@ PluginConfig ConfigFromEnvironment(engine::Status& error) {
   PluginConfig plugin;
   engine::Config& config = plugin.engine;
   error = engine::Status::Ok();
+  const ProfileSettings profile;
+  std::string region;
   for (const char* name : {"AWS_REGION", "S3_REGION", "AWS_DEFAULT_REGION"}) {
-    std::string region = Env(name);
-    if (region.empty()) continue;
-    config.region = region;
-    break;
+    region = Env(name);
+    if (!region.empty()) break;
   }
+  if (region.empty()) region = profile.Get("region");
+  if (!region.empty()) config.region = region;
 
-  // TensorFlow's S3_ENDPOINT, then the AWS CLI's variables, as lib/config.ts reads them.
+  // TensorFlow's S3_ENDPOINT, then as the AWS CLI, as lib/addressing.ts reads them.
   std::string endpoint_source = "S3_ENDPOINT";
   std::string endpoint = Env("S3_ENDPOINT");
-  if (endpoint.empty() && Flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") != 1) {
+  int ignore_configured = Flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+  if (ignore_configured == -1) ignore_configured = FlagValue(profile.Get("ignore_configured_endpoint_urls"));
+  if (endpoint.empty() && ignore_configured != 1) {
     for (const char* name : {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
       endpoint = Env(name);
       endpoint_source = name;
       if (!endpoint.empty()) break;
+    }
+    if (endpoint.empty()) {
+      endpoint = profile.ServicesEndpoint();
+      endpoint_source = "the s3 endpoint_url of the services section profile '" + profile.name() + "' names";
+    }
+    if (endpoint.empty()) {
+      endpoint = profile.Get("endpoint_url");
+      endpoint_source = "endpoint_url of profile '" + profile.name() + "'";
     }
   }
   int endpoint_https = -1;
@@ -141,11 +158,33 @@ PluginConfig ConfigFromEnvironment(engine::Status& error) {
   config.use_https = endpoint_https != -1 ? endpoint_https == 1 : use_https != 0;
   config.verify_ssl = Flag("S3_VERIFY_SSL") != 0;
 
+  std::string style = Env("S3FS_ADDRESSING_STYLE");
+  if (style.empty()) style = profile.S3("addressing_style");
+  if (style == "virtual") {
+    config.addressing_style = engine::AddressingStyle::kVirtual;
+  } else if (style == "path") {
+    config.addressing_style = engine::AddressingStyle::kPath;
+  } else if (!style.empty() && style != "auto") {
+    error = engine::Status::Error("EINVAL", "the addressing style must be auto, virtual or path, got " + style);
+    return plugin;
+  }
+  int dualstack = Flag("AWS_USE_DUALSTACK_ENDPOINT");
+  if (dualstack == -1) dualstack = FlagValue(profile.S3("use_dualstack_endpoint"));
+  if (dualstack == -1) dualstack = FlagValue(profile.Get("use_dualstack_endpoint"));
+  config.use_dualstack = dualstack == 1;
+  int fips = Flag("AWS_USE_FIPS_ENDPOINT");
+  if (fips == -1) fips = FlagValue(profile.Get("use_fips_endpoint"));
+  config.use_fips = fips == 1;
+
   std::string ca_source = "S3_CA_FILE";
   config.ca_file = Env("S3_CA_FILE");
   if (config.ca_file.empty()) {
     ca_source = "AWS_CA_BUNDLE";
     config.ca_file = Env("AWS_CA_BUNDLE");
+  }
+  if (config.ca_file.empty()) {
+    ca_source = "the profile's ca_bundle";
+    config.ca_file = profile.Get("ca_bundle");
   }
   if (config.use_https && !config.ca_file.empty() && access(config.ca_file.c_str(), R_OK) != 0) {
     error = engine::Status::Error(errno == EACCES ? "EACCES" : "ENOENT",

@@ -2,6 +2,7 @@
 
 #include "fs/read_dir_operation.h"
 #include "fs/remove_operation.h"
+#include "engine/s3_address.h"
 #include "fs/stat_operation.h"
 #include "tf_plugin/object_requests.h"
 
@@ -21,7 +22,7 @@ std::string BaseName(const std::string& key) {
 
 // The server as the warning about refused checksums names it (lib/checksum-support.ts's endpointOf).
 std::string EndpointOf(const engine::Config& config) {
-  if (config.endpoint_host.empty()) return "s3." + config.region + ".amazonaws.com:443";
+  if (config.endpoint_host.empty()) return engine::AwsS3Host(config.region, config.use_dualstack, config.use_fips) + ":443";
   const uint16_t port = config.endpoint_port != 0 ? config.endpoint_port : (config.use_https ? 443 : 80);
   return config.endpoint_host + ":" + std::to_string(port);
 }

@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config.js'
 
 /**
  * An S3Client configured as a careful user would, from the same resolved configuration as the
- * native engine: path-style for custom endpoints, checksums only when required, a keep-alive agent
+ * native engine: the same endpoint and addressing style, checksums only when required, a keep-alive agent
  * with enough sockets, the same credentials (static keys, or the one cached provider the native
  * engine would ask too).
  */
@@ -31,7 +31,10 @@ export function createS3Client(config: ResolvedConfig): S3Client {
     // The endpoint is resolved from the filesystem's configuration (lib/config.ts), as for the native
     // engine; the SDK reading AWS_ENDPOINT_URL from the process on its own could reach another server.
     ignoreConfiguredEndpointUrls: true,
-    ...(custom ? { endpoint: `${scheme}://${config.endpointHost}${port}`, forcePathStyle: true } : {}),
+    ...(custom
+      ? { endpoint: `${scheme}://${config.endpointHost}${port}` }
+      : { useDualstackEndpoint: config.useDualstack, useFipsEndpoint: config.useFips }),
+    forcePathStyle: config.addressingStyle === 'path' || (custom && config.addressingStyle === 'auto'),
     // Unsigned requests: a signer that leaves the request as it is; the credentials go unused.
     credentials: config.credentials ?? config.credentialsProvider?.get ?? { accessKeyId: '', secretAccessKey: '' },
     ...(config.unsignedRequests ? { signer: { sign: async (request) => request } } : {}),

@@ -18,6 +18,7 @@ const char* const kVariables[] = {
     "S3FS_READ_AHEAD", "S3FS_POOL_CONNECTIONS", "S3FS_IO_THREADS", "S3FS_MAX_RETRIES", "AWS_LOG_LEVEL",
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_NO_SIGN_REQUEST",
     "S3FS_CHECKSUM", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "S3FS_ADDRESSING_STYLE", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_USE_FIPS_ENDPOINT",
 };
 constexpr size_t kEndpoint = 0;
 constexpr size_t kSecret = 15;
@@ -38,6 +39,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   unsetenv("S3_REGION");
   unsetenv("S3_CA_FILE");
   unsetenv("AWS_CA_BUNDLE");
+  unsetenv("AWS_CONFIG_FILE");
   setenv("HOME", "/nonexistent", 1);
   return 0;
 }

@@ -116,6 +116,27 @@ describe('Python TensorFlow with the plugin', () => {
     expect((read.result as Record<string, { sha256?: string }>).object!.sha256).toMatch(/^[0-9a-f]{64}$/)
   })
 
+  test("the plugin finds the server, region and keys in the profile AWS_PROFILE names, as the AWS CLI does", async () => {
+    const prefix = uniquePrefix('tf-profile')
+    const home = mkdtempSync(path.join(os.tmpdir(), 's3fs-tf-profile-'))
+    try {
+      mkdirSync(path.join(home, '.aws'))
+      writeFileSync(
+        path.join(home, '.aws', 'config'),
+        `[profile local]\nservices = local\nregion = ${server.region}\n` +
+          `aws_access_key_id = ${server.accessKeyId}\naws_secret_access_key = ${server.secretAccessKey}\n\n` +
+          `[services local]\ns3 =\n  endpoint_url = ${server.endpoint}\n`,
+      )
+      const env = { HOME: home, AWS_PROFILE: 'local', S3_ENDPOINT: '', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }
+      const written = await runTensorFlowAt(server.endpoint, env, 'write', url(prefix), 'object:70000')
+      expect(written.result).toEqual({ object: { ok: true } })
+      const read = await runTensorFlowAt(server.endpoint, env, 'read', url(prefix), 'object')
+      expect((read.result as Record<string, { sha256?: string }>).object!.sha256).toMatch(/^[0-9a-f]{64}$/)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
   // The answer to CreateMultipartUpload is lost (the connection resets after the server made the
   // upload) for the first create and then one in two: the plugin's retry gets a second upload, and
   // the first, which nobody would complete, must be found and aborted.
