@@ -68,7 +68,7 @@ function configuredEndpoint(option: string | undefined, env: Record<string, stri
 export function resolveAddressing(options: AddressingOptions, env: Record<string, string | undefined>, profile: ProfileSettings, profileName: string): Addressing {
   const named = configuredEndpoint(options.endpoint, env, profile, profileName)
   const style = options.addressingStyle ?? (env.S3FS_ADDRESSING_STYLE || profile.s3('addressing_style') || 'auto')
-  if (!(ADDRESSING_STYLES as readonly string[]).includes(style)) throw invalid(`the addressing style must be auto, virtual or path, got ${style}`)
+  if (!(ADDRESSING_STYLES as readonly string[]).includes(style)) throw invalid(`S3FS_ADDRESSING_STYLE (or the profile's s3 addressing_style) must be auto, virtual or path, got ${style}`)
   return {
     region: options.region ?? (env.AWS_REGION || env.S3_REGION || env.AWS_DEFAULT_REGION || profile.get('region') || 'us-east-1'),
     endpoint: named === undefined ? undefined : parseEndpoint(named[1], named[0]),

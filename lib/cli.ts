@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CHECKSUM_CHOICES, type ChecksumChoice } from './config.js'
 import { S3FileSystem } from './fs.js'
 import { tensorflowPluginPath } from './native.js'
+import { SSE_CHOICES, type ServerSideEncryption } from './request-options.js'
 import { bench, benchTable } from './cli/bench.js'
 import { demo } from './cli/demo.js'
 import { cat, du, find, glob, ls, stat } from './cli/inspect.js'
@@ -26,12 +27,20 @@ interface GlobalOptions {
   json?: boolean
   quiet?: boolean
   checksum?: ChecksumChoice
+  requesterPays?: boolean
+  sse?: ServerSideEncryption
+  sseKmsKeyId?: string
 }
 
 let filesystem: S3FileSystem | undefined
 const fs = (): S3FileSystem => {
-  const checksum = globals().checksum
-  return (filesystem ??= new S3FileSystem(checksum ? { checksum } : {}))
+  const { checksum, requesterPays, sse, sseKmsKeyId } = globals()
+  return (filesystem ??= new S3FileSystem({
+    ...(checksum ? { checksum } : {}),
+    ...(requesterPays ? { requestPayer: 'requester' as const } : {}),
+    ...(sse ? { serverSideEncryption: sse } : {}),
+    ...(sseKmsKeyId ? { sseKmsKeyId } : {}),
+  }))
 }
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
@@ -45,6 +54,9 @@ const program = new Command('s3fs')
   .addOption(
     new Option('--checksum <algorithm>', 'the checksum uploads carry for the server to verify (default: S3FS_CHECKSUM, else crc64nvme)').choices(CHECKSUM_CHOICES),
   )
+  .option('--requester-pays', 'say the requester pays, for requester-pays buckets (default: S3FS_REQUEST_PAYER)')
+  .addOption(new Option('--sse <encryption>', 'encrypt what is written with SSE-S3 or SSE-KMS (default: S3FS_SSE)').choices(SSE_CHOICES))
+  .option('--sse-kms-key-id <id>', 'the KMS key of --sse aws:kms (default: S3FS_SSE_KMS_KEY_ID); SSE-C keys come from S3FS_SSE_CUSTOMER_KEY only, kept off the command line')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) })
 

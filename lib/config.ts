@@ -5,6 +5,7 @@ import path from 'node:path'
 import { type AddressingStyle, resolveAddressing } from './addressing.js'
 import { profileSettings, type ProfileSettings, readConfigFile } from './aws-config-file.js'
 import { flag, invalid } from './config-values.js'
+import { type RequestOptions, type ResolvedRequestOptions, resolveRequestOptions } from './request-options.js'
 import { callerCredentials, type Credentials, defaultChainCredentials, type RefreshingCredentials } from './credentials.js'
 import { S3FsError } from './errors.js'
 
@@ -18,7 +19,7 @@ export type { Credentials, CredentialsProvider } from './credentials.js'
 export const CHECKSUM_CHOICES = ['crc64nvme', 'crc32c', 'crc32', 'sha256', 'off'] as const
 export type ChecksumChoice = (typeof CHECKSUM_CHOICES)[number]
 
-export interface S3FileSystemOptions {
+export interface S3FileSystemOptions extends RequestOptions {
   /** S3FS_BACKEND: 'native', 'js', or 'auto' (native, else js with a warning); default auto. */
   backend?: 'native' | 'js' | 'auto'
   /** AWS_REGION, else S3_REGION, else AWS_DEFAULT_REGION, else the profile's region; default us-east-1. */
@@ -101,7 +102,7 @@ export interface S3FileSystemOptions {
   env?: Readonly<Record<string, string | undefined>>
 }
 
-export interface ResolvedConfig {
+export interface ResolvedConfig extends ResolvedRequestOptions {
   backend: 'native' | 'js' | 'auto'
   region: string
   endpointHost: string
@@ -268,6 +269,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     maxRetries: integer(options.maxRetries ?? env.S3FS_MAX_RETRIES, 'maxRetries', 1, MAX_COUNT) ?? 5,
     unsignedRequests,
     ...credentials,
+    ...resolveRequestOptions(options, env),
     logLevel: logLevel(options.logLevel ?? env.AWS_LOG_LEVEL),
     maxInFlight: integer(options.maxInFlight ?? env.S3FS_MAX_IN_FLIGHT, 'maxInFlight', 1) ?? 256,
     readAheadBytes: integer(options.readAheadBytes ?? env.S3FS_READ_AHEAD, 'readAheadBytes', 0) ?? 64 * 1024 * 1024,

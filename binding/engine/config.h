@@ -49,6 +49,15 @@ struct Config {
   // Whole-object reads check the bytes against the object's stored checksum, when it has one.
   bool verify_checksums = true;
 
+  // Sent with every request: the requester pays (requester-pays buckets).
+  bool requester_pays = false;
+  // What writes ask S3 to encrypt with: AES256 (SSE-S3), aws:kms, aws:kms:dsse; empty: the bucket's default.
+  std::string server_side_encryption;
+  std::string sse_kms_key_id;
+  // SSE-C: the customer's 256-bit key and its MD5, both base64; empty: none. A secret, as keys are.
+  std::string sse_customer_key;
+  std::string sse_customer_key_md5;
+
   // The first of these that is set decides; none: the CRT's default chain.
   bool unsigned_requests = false;
   std::optional<StaticCredentials> static_credentials;

@@ -1,7 +1,9 @@
 #include "engine/engine.h"
 
 #include <aws/auth/credentials.h>
+#include <aws/cal/hash.h>
 #include <aws/common/byte_buf.h>
+#include <aws/common/encoding.h>
 #include <aws/http/connection.h>
 #include <aws/http/connection_manager.h>
 #include <aws/http/proxy.h>
@@ -14,6 +16,7 @@
 #include <aws/s3/s3_client.h>
 
 #include <thread>
+#include <vector>
 
 #include "engine/caller_thread_loop.h"
 #include "engine/credentials.h"
@@ -47,7 +50,41 @@ std::unique_ptr<Engine> Engine::Create(Config config, FinishedCallback on_finish
   return engine;
 }
 
+namespace {
+
+// The base64 MD5 of a base64 SSE-C key, which S3 asks for beside it; empty when it cannot be had.
+std::string KeyMd5(aws_allocator* allocator, const std::string& key) {
+  aws_byte_cursor encoded = aws_byte_cursor_from_array(key.data(), key.size());
+  size_t length = 0;
+  if (aws_base64_compute_decoded_len(&encoded, &length) != AWS_OP_SUCCESS) return {};
+  std::vector<uint8_t> raw(length);
+  aws_byte_buf raw_buf = aws_byte_buf_from_empty_array(raw.data(), raw.size());
+  uint8_t digest[AWS_MD5_LEN];
+  aws_byte_buf digest_buf = aws_byte_buf_from_empty_array(digest, sizeof(digest));
+  bool ok = aws_base64_decode(&encoded, &raw_buf) == AWS_OP_SUCCESS;
+  aws_byte_cursor raw_cursor = aws_byte_cursor_from_buf(&raw_buf);
+  ok = ok && aws_md5_compute(allocator, &raw_cursor, &digest_buf, 0) == AWS_OP_SUCCESS;
+  aws_byte_buf_secure_zero(&raw_buf);
+  if (!ok) return {};
+  aws_byte_cursor digest_cursor = aws_byte_cursor_from_buf(&digest_buf);
+  size_t encoded_length = 0;
+  if (aws_base64_compute_encoded_len(digest_cursor.len, &encoded_length) != AWS_OP_SUCCESS) return {};
+  std::string result(encoded_length, '\0');
+  aws_byte_buf out = aws_byte_buf_from_empty_array(result.data(), result.size());
+  if (aws_base64_encode(&digest_cursor, &out) != AWS_OP_SUCCESS) return {};
+  result.resize(out.len);
+  return result;
+}
+
+}  // namespace
+
 Status Engine::Init(bool with_caller_thread_loop) {
+  // The plugin leaves the SSE-C key's MD5 to the engine, which has the CRT's hashes at hand by now.
+  if (!config_.sse_customer_key.empty() && config_.sse_customer_key_md5.empty()) {
+    config_.sse_customer_key_md5 = KeyMd5(allocator_, config_.sse_customer_key);
+    if (config_.sse_customer_key_md5.empty()) return Status::Error("EINVAL", "the SSE-C key is not base64");
+  }
+
   aws_shutdown_callback_options elg_shutdown{&Latch::SignalCallback, &latches_->event_loop_group};
   aws_event_loop_group_options elg_options{};
   elg_options.loop_count = config_.event_loop_threads;
@@ -139,6 +176,17 @@ bool Engine::BeginCall() {
 void Engine::EndCall() {
   std::lock_guard<std::mutex> lock(calls_mutex_);
   if (--calls_in_flight_ == 0) calls_ended_.notify_all();
+}
+
+std::string Engine::RegionOf(const std::string& bucket) {
+  std::lock_guard<std::mutex> lock(regions_mutex_);
+  auto found = bucket_regions_.find(bucket);
+  return found != bucket_regions_.end() ? found->second : config_.region;
+}
+
+void Engine::LearnRegion(const std::string& bucket, const std::string& region) {
+  std::lock_guard<std::mutex> lock(regions_mutex_);
+  bucket_regions_[bucket] = region;
 }
 
 bool Engine::StopAndWait(std::chrono::milliseconds timeout) {

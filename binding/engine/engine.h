@@ -62,6 +62,11 @@ class Engine {
   // the engine has a caller-thread loop.
   aws_http_connection_manager* ConnectionPool(const std::string& host, uint16_t port, bool on_caller_thread);
 
+  // The region a bucket's requests are signed for (and, on AWS, sent to): what S3 said when a
+  // request was signed for another, else the configured region. Thread-safe.
+  std::string RegionOf(const std::string& bucket);
+  void LearnRegion(const std::string& bucket, const std::string& region);
+
   // Null without one; moved to a thread of its own when the engine is destroyed.
   CallerThreadLoop* caller_thread_loop() const { return caller_loop_; }
 
@@ -111,6 +116,10 @@ class Engine {
   size_t pools_alive_ = 0;
   struct ShutdownLatches;
   std::unique_ptr<ShutdownLatches> latches_;
+
+  std::mutex regions_mutex_;
+  // Under regions_mutex_: buckets found in another region than the configured one.
+  std::map<std::string, std::string> bucket_regions_;
 
   std::mutex calls_mutex_;
   std::condition_variable calls_ended_;

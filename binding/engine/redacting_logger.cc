@@ -43,7 +43,9 @@ void MaskAfter(std::string& text, const std::string& name, bool whole_line) {
 
 std::string RedactSecrets(std::string line) {
   MaskAfter(line, "authorization", true);
-  for (const char* name : {"credential", "signature", "x-amz-security-token"}) MaskAfter(line, name, false);
+  for (const char* name : {"credential", "signature", "x-amz-security-token", "server-side-encryption-customer-key"}) {
+    MaskAfter(line, name, false);
+  }
   return line;
 }
 

@@ -48,6 +48,11 @@ engine::Config ConfigFromJs(const Napi::Object& o) {
   c.max_retries = static_cast<uint32_t>(Number(o, "maxRetries", 0));
   c.verify_checksums = String(o, "checksum") != "off";
   c.unsigned_requests = Bool(o, "unsignedRequests", false);
+  c.requester_pays = Bool(o, "requesterPays", false);
+  c.server_side_encryption = String(o, "serverSideEncryption");
+  c.sse_kms_key_id = String(o, "sseKmsKeyId");
+  c.sse_customer_key = String(o, "sseCustomerKey");
+  c.sse_customer_key_md5 = String(o, "sseCustomerKeyMd5");
   Napi::Value credentials = o.Get("credentials");
   if (credentials.IsObject()) {
     Napi::Object keys = credentials.As<Napi::Object>();

@@ -33,7 +33,11 @@ bool MetaRequestCall::Begin(S3Response& refusal) {
     return false;
   }
   response_.authority = message_.authority();
+  response_.region = message_.region();
+  signing_ = *engine_.signing_config();
+  signing_.region = aws_byte_cursor_from_array(message_.region().data(), message_.region().size());
   aws_s3_meta_request_options options{};
+  options.signing_config = &signing_;
   options.type = request_.type;
   options.message = message_.message();
   options.endpoint = message_.endpoint();
@@ -107,6 +111,16 @@ void MetaRequestCall::OnFinish(aws_s3_meta_request*, const aws_s3_meta_request_r
   auto* self = static_cast<MetaRequestCall*>(user_data);
   self->response_.crt_error = result->error_code;
   if (result->response_status != 0) self->response_.http_status = result->response_status;
+  // A refusal's headers (x-amz-bucket-region, for one) come only with the result.
+  if (result->error_response_headers != nullptr && self->response_.headers.empty()) {
+    const size_t count = aws_http_headers_count(result->error_response_headers);
+    for (size_t i = 0; i < count; ++i) {
+      aws_http_header header;
+      if (aws_http_headers_get_index(result->error_response_headers, i, &header) == AWS_OP_SUCCESS) {
+        self->StoreHeader(header.name, header.value);
+      }
+    }
+  }
   // The CRT frees the error body when this callback returns.
   if (result->error_response_body != nullptr) {
     self->response_.error_body.assign(reinterpret_cast<const char*>(result->error_response_body->buffer),

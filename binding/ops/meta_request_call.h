@@ -1,5 +1,7 @@
 #pragma once
 
+#include <aws/auth/signing_config.h>
+
 #include <mutex>
 
 #include "ops/s3_call.h"
@@ -28,6 +30,8 @@ class MetaRequestCall : public S3Call {
   static void OnShutdown(void* self);
 
   S3Message message_;
+  // The engine's, signing for the region the message is addressed to.
+  aws_signing_config_aws signing_{};
   std::mutex mutex_;
   aws_s3_meta_request* meta_request_ = nullptr;
 };

@@ -58,7 +58,26 @@ void Operation::Cancel(engine::Status reason) {
   Finish(std::move(reason));
 }
 
-void Operation::Send(S3Request request, Continuation then) {
+namespace {
+
+// The bucket's region, when S3 refused the request for having been signed for (or sent to) another:
+// 301 PermanentRedirect from AWS's other regional endpoints, 400 AuthorizationHeaderMalformed from a
+// regional endpoint or a server with a region, both naming it in x-amz-bucket-region.
+std::string RegionRedirect(const S3Response& response) {
+  if (response.http_status != 301 && response.http_status != 307 && response.http_status != 400) return {};
+  for (const auto& [name, value] : response.headers) {
+    if (name == "x-amz-bucket-region") return value != response.region ? value : std::string();
+  }
+  return {};
+}
+
+}  // namespace
+
+void Operation::Send(S3Request request, Continuation then) { SendTry(std::move(request), std::move(then), false); }
+
+void Operation::SendTry(S3Request request, Continuation then, bool redirected) {
+  // A copy for the one try a region redirect may need; the CRT takes the request itself.
+  std::shared_ptr<S3Request> again = redirected ? nullptr : std::make_shared<S3Request>(request);
   std::unique_lock<std::mutex> lock(mutex_);
   if (cancel_reason_) {
     engine::Status reason = *cancel_reason_;
@@ -74,7 +93,7 @@ void Operation::Send(S3Request request, Continuation then) {
   // The request in flight owns a reference: a cancelled operation may be released by JS before
   // the CRT is done with the request.
   auto call = std::make_shared<S3Call*>(nullptr);
-  auto after = [self = shared_from_this(), then = std::move(then), call](S3Response& response) {
+  auto after = [self = shared_from_this(), then = std::move(then), call, again](S3Response& response) mutable {
     std::optional<engine::Status> reason;
     {
       std::lock_guard<std::mutex> guard(self->mutex_);
@@ -82,7 +101,14 @@ void Operation::Send(S3Request request, Continuation then) {
       reason = self->cancel_reason_;
     }
     // A cancelled operation has finished already, with the reason.
-    if (!reason) then(response);
+    if (reason) return;
+    const std::string region = again ? RegionRedirect(response) : std::string();
+    if (!region.empty()) {
+      self->engine_.LearnRegion(again->bucket, region);
+      self->SendTry(std::move(*again), std::move(then), true);
+      return;
+    }
+    then(response);
   };
   S3Response refusal;
   // The lock is held until the call is registered, so its continuation (which takes the lock)

@@ -39,7 +39,8 @@ class Operation : public std::enable_shared_from_this<Operation> {
   using Continuation = std::function<void(S3Response&)>;
 
   // Sends one request and continues with its response, unless the operation was cancelled.
-  // Several may be in flight at once; their continuations then run concurrently.
+  // Several may be in flight at once; their continuations then run concurrently. A request S3
+  // refuses as signed for the wrong region is sent once more, for the bucket's region.
   void Send(S3Request request, Continuation then);
   // The first call decides the outcome; later ones (a continuation after a cancel) are ignored.
   void Finish(engine::Status status);
@@ -50,6 +51,8 @@ class Operation : public std::enable_shared_from_this<Operation> {
   std::atomic<uint64_t> bytes_moved_{0};
 
  private:
+  void SendTry(S3Request request, Continuation then, bool redirected);
+
   engine::Status status_;
   std::atomic<bool> finished_{false};
   std::mutex mutex_;

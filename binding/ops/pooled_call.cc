@@ -74,6 +74,7 @@ aws_http_connection_manager* PooledCall::Prepare() {
   message_ = std::make_unique<S3Message>();
   if (!message_->Build(engine_, request_, caller_memory_)) return nullptr;
   response_.authority = message_->authority();
+  response_.region = message_->region();
   pool_ = engine_.ConnectionPool(message_->host(), message_->port(), RoundTripBound(request_));
   return pool_;
 }
@@ -121,6 +122,7 @@ void PooledCall::Sign() {
   if (cancelled()) return FinishUnsent(AWS_ERROR_S3_CANCELED);
   AddBodyChecksum();
   aws_signing_config_aws signing = *engine_.signing_config();
+  signing.region = aws_byte_cursor_from_array(message_->region().data(), message_->region().size());
   aws_date_time_init_now(&signing.date);
   aws_signable* signable = aws_signable_new_http_request(engine_.allocator(), message_->message());
   if (signable == nullptr) return FinishUnsent(aws_last_error());

@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "engine/s3_address.h"
 #include "ops/counting_stream.h"
+#include "ops/request_options.h"
 #include "ops/uri_encode.h"
 
 namespace s3fs {
@@ -24,7 +25,8 @@ S3Message::~S3Message() {
 
 bool S3Message::Build(engine::Engine& engine, const S3Request& request, CallerMemory& body_memory) {
   const engine::Config& config = engine.config();
-  const engine::S3Address address = engine::AddressOf(config, config.region, request.bucket);
+  region_ = engine.RegionOf(request.bucket);
+  const engine::S3Address address = engine::AddressOf(config, region_, request.bucket);
   host_ = address.host;
   port_ = address.port != 0 ? address.port : (config.use_https ? 443 : 80);
   std::string authority = host_;
@@ -49,6 +51,10 @@ bool S3Message::Build(engine::Engine& engine, const S3Request& request, CallerMe
   aws_http_header host{aws_byte_cursor_from_c_str("Host"), Cursor(authority)};
   aws_http_message_add_header(message_, host);
   for (const auto& [name, value] : request.headers) {
+    aws_http_header header{Cursor(name), Cursor(value)};
+    aws_http_message_add_header(message_, header);
+  }
+  for (const auto& [name, value] : ConfiguredHeaders(config, request)) {
     aws_http_header header{Cursor(name), Cursor(value)};
     aws_http_message_add_header(message_, header);
   }

@@ -32,6 +32,8 @@ class S3Message {
   aws_http_message* message() const { return message_; }
   aws_uri* endpoint() { return &endpoint_; }
   const std::string& host() const { return host_; }
+  // The region the request is to be signed for.
+  const std::string& region() const { return region_; }
   uint16_t port() const { return port_; }
   std::string authority() const { return host_ + ":" + std::to_string(port_); }
 
@@ -42,6 +44,7 @@ class S3Message {
   bool endpoint_parsed_ = false;
   std::string host_;
   uint16_t port_ = 0;
+  std::string region_;
 };
 
 }  // namespace s3fs

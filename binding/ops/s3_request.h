@@ -72,6 +72,7 @@ struct S3Response {
   uint64_t bytes_received = 0;
   int file_error = 0;  // errno of a failed write to dest_fd
   std::string authority;  // host:port the request went to, for errors that never reached S3
+  std::string region;     // the region it was signed for
   // Tries of a pooled request: more than one means an earlier try may have taken effect unseen.
   int attempts = 0;
   // The checksum the request's body carried (upload_checksum), as sent: what completing a multipart

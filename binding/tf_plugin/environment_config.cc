@@ -1,5 +1,6 @@
 #include "tf_plugin/environment_config.h"
 
+#include <aws/common/encoding.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -102,6 +103,18 @@ bool ParseEndpoint(const std::string& source, const std::string& text, engine::C
   return true;
 }
 
+// Bytes a base64 text decodes to; 0 when it is not base64.
+size_t DecodedLength(const std::string& text) {
+  aws_byte_cursor encoded = aws_byte_cursor_from_array(text.data(), text.size());
+  size_t length = 0;
+  if (aws_base64_compute_decoded_len(&encoded, &length) != AWS_OP_SUCCESS) return 0;
+  std::string decoded(length, '\0');
+  aws_byte_buf output = aws_byte_buf_from_empty_array(decoded.data(), decoded.size());
+  const size_t decoded_length = aws_base64_decode(&encoded, &output) == AWS_OP_SUCCESS ? output.len : 0;
+  aws_byte_buf_secure_zero(&output);
+  return decoded_length;
+}
+
 int LogLevel(engine::Status& error) {
   static const char* kNames[] = {"off", "fatal", "error", "warn", "info", "debug", "trace"};
   constexpr int kHighest = 4;
@@ -165,7 +178,7 @@ PluginConfig ConfigFromEnvironment(engine::Status& error) {
   } else if (style == "path") {
     config.addressing_style = engine::AddressingStyle::kPath;
   } else if (!style.empty() && style != "auto") {
-    error = engine::Status::Error("EINVAL", "the addressing style must be auto, virtual or path, got " + style);
+    error = engine::Status::Error("EINVAL", "S3FS_ADDRESSING_STYLE (or the profile's s3 addressing_style) must be auto, virtual or path, got " + style);
     return plugin;
   }
   int dualstack = Flag("AWS_USE_DUALSTACK_ENDPOINT");
@@ -231,6 +244,38 @@ PluginConfig ConfigFromEnvironment(engine::Status& error) {
     plugin.upload_checksum = *algorithm;
   }
   config.verify_checksums = plugin.upload_checksum != ChecksumAlgorithm::kNone;
+
+  const std::string payer = Env("S3FS_REQUEST_PAYER");
+  if (!payer.empty() && payer != "requester") {
+    error = engine::Status::Error("EINVAL", "S3FS_REQUEST_PAYER can only be requester, got " + payer);
+    return plugin;
+  }
+  config.requester_pays = payer == "requester";
+  config.sse_kms_key_id = Env("S3FS_SSE_KMS_KEY_ID");
+  config.server_side_encryption = Env("S3FS_SSE");
+  if (config.server_side_encryption.empty() && !config.sse_kms_key_id.empty()) config.server_side_encryption = "aws:kms";
+  const std::string& sse = config.server_side_encryption;
+  if (!sse.empty() && sse != "AES256" && sse != "aws:kms" && sse != "aws:kms:dsse") {
+    error = engine::Status::Error("EINVAL", "S3FS_SSE must be one of AES256, aws:kms, aws:kms:dsse, got " + sse);
+    return plugin;
+  }
+  if (!config.sse_kms_key_id.empty() && sse.rfind("aws:kms", 0) != 0) {
+    error = engine::Status::Error("EINVAL", "S3FS_SSE_KMS_KEY_ID needs S3FS_SSE aws:kms or aws:kms:dsse, not " + sse);
+    return plugin;
+  }
+  config.sse_customer_key = Env("S3FS_SSE_CUSTOMER_KEY");
+  if (!config.sse_customer_key.empty()) {
+    // Never quoted in a refusal: the key is a secret.
+    const size_t length = DecodedLength(config.sse_customer_key);
+    if (length != 32) {
+      error = engine::Status::Error("EINVAL", "the SSE-C key must be 32 bytes (base64 in S3FS_SSE_CUSTOMER_KEY), got " + std::to_string(length));
+      return plugin;
+    }
+    if (!sse.empty()) {
+      error = engine::Status::Error("EINVAL", "SSE-C (a customer key) and S3FS_SSE cannot both be set");
+      return plugin;
+    }
+  }
 
   // Signed requests take their credentials from the CRT's default chain, which reads its own variables.
   config.unsigned_requests = Flag("AWS_NO_SIGN_REQUEST") == 1;

@@ -118,11 +118,17 @@ export function minioBinary(): string {
   }
 }
 
+/** The KMS key every local MinIO has (SSE-KMS's key id). */
+export const KMS_KEY_ID = 's3fs-test-key'
+
 /**
  * Starts MinIO on a free loopback port with random credentials and the given buckets; with
- * `tls`, over HTTPS with a fresh self-signed certificate (its path in `caFile`).
+ * `tls`, over HTTPS with a fresh self-signed certificate (its path in `caFile`); in `region`
+ * (default us-east-1), which requests must be signed for.
  */
-export async function startMinio(buckets: string[], options: { tls?: boolean } = {}): Promise<MinioServer> {
+export async function startMinio(buckets: string[], options: { tls?: boolean; region?: string } = {}): Promise<MinioServer> {
+  const region = options.region ?? 'us-east-1'
+  const kmsKey = randomBytes(32).toString('base64')
   const binary = minioBinary()
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-minio-'))
   const port = await freePort()
@@ -143,6 +149,9 @@ export async function startMinio(buckets: string[], options: { tls?: boolean } =
         MINIO_BROWSER: 'off',
         MINIO_UPDATE: 'off',
         MINIO_API_REQUESTS_MAX: '10000',
+        MINIO_SITE_REGION: region,
+        // A built-in KMS key, so that SSE-S3 and SSE-KMS (key id s3fs-test-key) can be asked for.
+        MINIO_KMS_SECRET_KEY: `${KMS_KEY_ID}:${kmsKey}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -176,7 +185,7 @@ export async function startMinio(buckets: string[], options: { tls?: boolean } =
   }
   try {
     await live()
-    const server: MinioServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region: 'us-east-1', stop, kill, restart, pid: () => child.pid }
+    const server: MinioServer = { endpoint: `${scheme}://127.0.0.1:${port}`, port, accessKeyId, secretAccessKey, region, stop, kill, restart, pid: () => child.pid }
     if (caFile !== undefined) server.caFile = caFile
     const client = referenceClient(server)
     for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }))

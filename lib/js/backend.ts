@@ -48,7 +48,7 @@ import { childPath, directoryPrefix } from '../paths.js'
 import { copySource } from '../s3-query.js'
 import type { S3Path } from '../url.js'
 import { WriteHandle } from '../write-handle.js'
-import { createS3Client } from './client.js'
+import { RegionalClients } from './regional-clients.js'
 import { errorFromSdk } from './errors.js'
 import { verifyChecksum } from './verify-checksum.js'
 
@@ -87,7 +87,7 @@ function sdkAttributes(attributes: ResolvedAttributes | undefined): { ContentTyp
  */
 export class JsBackend implements Backend {
   readonly name = 'js' as const
-  readonly #client: S3Client
+  readonly #clients: RegionalClients
   readonly #config: ResolvedConfig
   /** What every upload carries for the server to verify (config.checksum, until the server refuses checksums). */
   readonly #uploadChecksum: UploadChecksum
@@ -104,7 +104,7 @@ export class JsBackend implements Backend {
     this.#config = config
     this.#endpoint = endpointOf(config)
     this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), this.#endpoint)
-    this.#client = createS3Client(config)
+    this.#clients = new RegionalClients(config)
     // One listener per request in flight, thousands at a time: not a leak.
     setMaxListeners(0, this.#closing.signal)
   }
@@ -113,10 +113,19 @@ export class JsBackend implements Backend {
   async #send<T>(op: string, url: string, command: object, options?: CallOptions, cleanup = false): Promise<T> {
     if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
     if (this.#destroyed || (this.#closed && !cleanup)) throw new S3FsError('EBADF', 'the file system was closed', { op, url })
-    const send = this.#client.send.bind(this.#client) as (command: object, options: object) => Promise<unknown>
     const closable = cleanup ? undefined : this.#closableSignal(options?.signal)
     const signal = closable?.signal ?? options?.signal
-    const running = send(command, signal ? { abortSignal: signal } : {})
+    const bucket = (command as { input?: { Bucket?: string } }).input?.Bucket
+    const sendFor = (region: string): Promise<unknown> => {
+      const client = this.#clients.client(region)
+      return (client.send.bind(client) as (command: object, options: object) => Promise<unknown>)(command, signal ? { abortSignal: signal } : {})
+    }
+    const signedFor = this.#clients.regionOf(bucket)
+    const running = sendFor(signedFor).catch((error: unknown) => {
+      const region = this.#clients.redirect(error, command, bucket, signedFor)
+      if (region === undefined) throw error
+      return sendFor(region)
+    })
     if (cleanup) {
       this.#cleanups++
       void running.then(
@@ -156,7 +165,7 @@ export class JsBackend implements Backend {
   #destroy(): void {
     if (this.#destroyed) return
     this.#destroyed = true
-    this.#client.destroy()
+    this.#clients.destroy()
   }
 
   /** HEAD; a failure other than 404 is looked up with a one-byte GET, since HEAD errors carry no S3 code. */

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 
-import { S3Client } from '@aws-sdk/client-s3'
+import { S3Client, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { BuildMiddleware, HttpRequest } from '@smithy/types'
 
 import type { ResolvedConfig } from '../config.js'
+import { configuredHeaders, type ResolvedRequestOptions } from '../request-options.js'
 
 /**
  * An S3Client configured as a careful user would, from the same resolved configuration as the
@@ -26,7 +28,7 @@ export function createS3Client(config: ResolvedConfig): S3Client {
       })
     : new http.Agent(agentOptions)
 
-  return withoutNodeVersionWarning(() => new S3Client({
+  const client = withoutNodeVersionWarning(() => new S3Client({
     region: config.region,
     // The endpoint is resolved from the filesystem's configuration (lib/config.ts), as for the native
     // engine; the SDK reading AWS_ENDPOINT_URL from the process on its own could reach another server.
@@ -49,6 +51,23 @@ export function createS3Client(config: ResolvedConfig): S3Client {
       ...(config.requestTimeoutMs > 0 ? { socketTimeout: config.requestTimeoutMs } : {}),
     }),
   }))
+  client.middlewareStack.add(withConfiguredHeaders(config), { step: 'build', name: 's3fsConfiguredHeaders' })
+  return client
+}
+
+/** Adds what the configuration asks each request to carry (lib/request-options.ts), before signing. */
+function withConfiguredHeaders(options: ResolvedRequestOptions): BuildMiddleware<ServiceInputTypes, ServiceOutputTypes> {
+  return (next) => async (args) => {
+    const request = args.request as HttpRequest
+    const input = args.input as { Key?: string }
+    // The SDK names its operation in an x-id parameter; S3 ignores it, and so does the request's shape.
+    const queryNames = Object.keys(request.query ?? {}).filter((name) => name !== 'x-id')
+    Object.assign(
+      request.headers,
+      configuredHeaders(options, { method: request.method, key: input.Key ?? '', queryNames, isCopy: request.headers['x-amz-copy-source'] !== undefined }),
+    )
+    return next(args)
+  }
 }
 
 /**

@@ -19,10 +19,12 @@ const char* const kVariables[] = {
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_NO_SIGN_REQUEST",
     "S3FS_CHECKSUM", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     "S3FS_ADDRESSING_STYLE", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_USE_FIPS_ENDPOINT",
+    "S3FS_REQUEST_PAYER", "S3FS_SSE", "S3FS_SSE_KMS_KEY_ID", "S3FS_SSE_CUSTOMER_KEY",
 };
 constexpr size_t kEndpoint = 0;
 constexpr size_t kSecret = 15;
 constexpr size_t kToken = 16;
+constexpr size_t kCustomerKey = 30;
 
 void SetEnvironment(const std::vector<std::string>& values) {
   for (size_t i = 0; i < values.size(); i++) {
@@ -71,6 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   if (!error.ok()) {
     FUZZ_CHECK(error.code == "EINVAL" || error.code == "ENOENT" || error.code == "EACCES");
+    // The SSE-C key is a secret too; a refusal gives its size, never the key.
+    const std::string& customer_key = values[kCustomerKey];
+    FUZZ_CHECK(customer_key.size() < 4 || error.message.find(customer_key) == std::string::npos);
     bool names_a_variable = false;
     for (const char* name : kVariables) names_a_variable = names_a_variable || error.message.find(name) != std::string::npos;
     FUZZ_CHECK(names_a_variable);

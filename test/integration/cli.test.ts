@@ -4,10 +4,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 import { type FaultProxy, startFaultProxy } from '../server/fault-proxy.js'
-import { expectNoMultipartUploads, randomData, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+import { BUCKET, expectNoMultipartUploads, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 // The real command, as npm installs it: the compiled bin that package.json names.
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli.js')
@@ -127,6 +128,29 @@ describe('the s3fs command', () => {
     expect(JSON.parse((await s3fs(['--json', 'stat', target])).stdout)).toMatchObject({ checksum: { algorithm: 'crc32c', type: 'FULL_OBJECT' } })
     expect((await s3fs(['stat', target])).stdout).toMatch(/^checksum: crc32c \S+ \(whole object\)$/m)
     expect(await s3fs(['--checksum', 'md5', 'stat', target])).toMatchObject({ code: 2 })
+  })
+
+  test('--requester-pays goes on every request, and --sse encrypts what is written', async () => {
+    const { dir } = localTree('request-options')
+    const prefix = uniquePrefix('cli-request-options')
+    const proxy = await startFaultProxy(server.port)
+    const payers: Array<string | undefined> = []
+    proxy.setPlan({ kind: 'latency', every: Number.MAX_SAFE_INTEGER, matches: (_m, _u, headers) => (payers.push(headers['x-amz-request-payer'] as string | undefined), false) })
+    try {
+      const env = { S3_ENDPOINT: proxy.endpoint }
+      expect(await s3fs(['--requester-pays', '--sse', 'AES256', 'cp', '-r', dir, url(prefix)], env)).toMatchObject({ code: 0 })
+      expect(await s3fs(['--requester-pays', 'ls', '-R', url(prefix)], env)).toMatchObject({ code: 0 })
+    } finally {
+      await proxy.close()
+    }
+    expect(payers.length).toBeGreaterThan(3)
+    expect(new Set(payers)).toEqual(new Set(['requester']))
+    const client = reference()
+    try {
+      expect(await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${prefix}/a.bin` }))).toMatchObject({ ServerSideEncryption: 'AES256' })
+    } finally {
+      client.destroy()
+    }
   })
 
   test('a failure is one line with the code and the URL, exit 1; a usage error exits 2', async () => {

@@ -1,16 +1,17 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 
 import { computeChecksum } from '../../lib/checksums.js'
 import { tensorflowPluginPath } from '../../lib/index.js'
 import { expectScenario, type Outcome, scenarioFile } from '../conformance-scenario.js'
+import { startMinio } from '../../lib/cli/local-minio.js'
 import { startFaultProxy } from '../server/fault-proxy.js'
 import { type IdentityServices, startIdentityServices } from '../server/identity-services.js'
 import { BUCKET, expectNoMultipartUploads, reference, server, testFs, uniquePrefix, url } from '../helpers.js'
@@ -135,6 +136,43 @@ describe('Python TensorFlow with the plugin', () => {
     } finally {
       rmSync(home, { recursive: true, force: true })
     }
+  })
+
+  test('a bucket in another region than AWS_REGION: the plugin learns its region from the first refusal', async () => {
+    const europe = await startMinio(['eu-bucket'], { region: 'eu-west-1' })
+    try {
+      const env = { S3_ENDPOINT: europe.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: europe.accessKeyId, AWS_SECRET_ACCESS_KEY: europe.secretAccessKey, S3FS_PART_SIZE: String(5 * 1024 * 1024) }
+      const base = `s3://eu-bucket/${uniquePrefix('tf-region')}`
+      const written = await runTensorFlowAt(europe.endpoint, env, 'write', base, 'small:1000', `large:${12 * 1024 * 1024 + 7}`)
+      expect(written.result).toEqual({ small: { ok: true }, large: { ok: true } })
+      const read = await runTensorFlowAt(europe.endpoint, env, 'read', base, 'small', 'large')
+      const outcomes = read.result as Record<string, { sha256?: string }>
+      for (const name of ['small', 'large']) expect(outcomes[name]!.sha256).toMatch(/^[0-9a-f]{64}$/)
+    } finally {
+      await europe.stop()
+    }
+  }, 120_000)
+
+  test('SSE-C and requester pays from the environment: what TensorFlow writes is encrypted with the key, and read back with it', async () => {
+    const tls = inject('s3tls')
+    const key = randomBytes(32).toString('base64')
+    const env = {
+      S3_ENDPOINT: tls.endpoint,
+      S3_CA_FILE: tls.caFile,
+      AWS_ACCESS_KEY_ID: tls.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: tls.secretAccessKey,
+      S3FS_SSE_CUSTOMER_KEY: key,
+      S3FS_REQUEST_PAYER: 'requester',
+      S3FS_PART_SIZE: String(5 * 1024 * 1024),
+    }
+    const prefix = uniquePrefix('tf-sse-c')
+    const written = await runTensorFlowAt(tls.endpoint, env, 'write', url(prefix), 'small:1000', `large:${11 * 1024 * 1024}`)
+    expect(written.result).toEqual({ small: { ok: true }, large: { ok: true } })
+    expect(written.stderr).not.toContain(key)
+    const read = await runTensorFlowAt(tls.endpoint, env, 'read', url(prefix), 'small', 'large')
+    for (const name of ['small', 'large']) expect((read.result as Record<string, { sha256?: string }>)[name]!.sha256).toMatch(/^[0-9a-f]{64}$/)
+    const withoutKey = await runTensorFlowAt(tls.endpoint, { ...env, S3FS_SSE_CUSTOMER_KEY: '' }, 'read', url(prefix), 'small')
+    expect((withoutKey.result as Record<string, { error?: string }>).small!.error).toBeDefined()
   })
 
   // The answer to CreateMultipartUpload is lost (the connection resets after the server made the
