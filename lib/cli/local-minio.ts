@@ -124,17 +124,21 @@ export const KMS_KEY_ID = 's3fs-test-key'
 /**
  * Starts MinIO on a free loopback port with random credentials and the given buckets; with
  * `tls`, over HTTPS with a fresh self-signed certificate (its path in `caFile`); in `region`
- * (default us-east-1), which requests must be signed for.
+ * (default us-east-1), which requests must be signed for; answering virtual-hosted requests to
+ * bucket.`domain`; with the given root `credentials` (default random ones).
  */
-export async function startMinio(buckets: string[], options: { tls?: boolean; region?: string } = {}): Promise<MinioServer> {
+export async function startMinio(
+  buckets: string[],
+  options: { tls?: boolean; region?: string; domain?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): Promise<MinioServer> {
   const region = options.region ?? 'us-east-1'
   const kmsKey = randomBytes(32).toString('base64')
   const binary = minioBinary()
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-minio-'))
   const port = await freePort()
   const consolePort = await freePort()
-  const accessKeyId = `test${randomBytes(6).toString('hex')}`
-  const secretAccessKey = randomBytes(20).toString('hex')
+  const accessKeyId = options.credentials?.accessKeyId ?? `test${randomBytes(6).toString('hex')}`
+  const secretAccessKey = options.credentials?.secretAccessKey ?? randomBytes(20).toString('hex')
   let output = ''
   const certsDir = mkdtempSync(path.join(os.tmpdir(), 's3fs-certs-'))
   const caFile = options.tls ? makeCertificate(certsDir) : undefined
@@ -152,6 +156,8 @@ export async function startMinio(buckets: string[], options: { tls?: boolean; re
         MINIO_SITE_REGION: region,
         // A built-in KMS key, so that SSE-S3 and SSE-KMS (key id s3fs-test-key) can be asked for.
         MINIO_KMS_SECRET_KEY: `${KMS_KEY_ID}:${kmsKey}`,
+        // Virtual-hosted requests: bucket.DOMAIN.
+        ...(options.domain ? { MINIO_DOMAIN: options.domain } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

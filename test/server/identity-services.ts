@@ -23,6 +23,8 @@ export interface IdentityServices {
   readonly calls: Record<IdentitySource, number>
   /** Real temporary credentials of the S3 server, as every source hands them out. */
   mint(): Promise<IssuedCredentials>
+  /** Answers one request, wherever it arrived (the AWS emulation routes to it by host name). */
+  serve(request: http.IncomingMessage, response: http.ServerResponse): void
   close(): Promise<void>
 }
 
@@ -118,13 +120,14 @@ export async function startIdentityServices(s3: { endpoint: string; region: stri
     return answer(response, 404, '')
   }
 
-  const server = http.createServer((request, response) => {
+  const serve = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
       handle(request, Buffer.concat(chunks).toString(), response).catch((error: unknown) => answer(response, 500, String(error)))
     })
-  })
+  }
+  const server = http.createServer(serve)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as net.AddressInfo
   return {
@@ -132,6 +135,7 @@ export async function startIdentityServices(s3: { endpoint: string; region: stri
     token,
     calls,
     mint,
+    serve,
     close: () =>
       new Promise<void>((resolve) => {
         sts.destroy()

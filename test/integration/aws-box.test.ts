@@ -1,0 +1,131 @@
+// AWS in a box (test/server/aws-box.ts): each credential source and addressing rule on the
+// library's default code paths, with AWS's own host names and addresses and no endpoint override,
+// in a job process inside the emulation's network namespace (test/fixtures/box-client.mjs).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createHash } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+
+import { type AwsBox, FAR_BUCKET, FAR_REGION, HOME_BUCKET, HOME_REGION, startAwsBox, whyNoAwsBox } from '../server/aws-box.js'
+import type { IdentitySource } from '../server/identity-services.js'
+import { backendUnderTest, uniquePrefix } from '../helpers.js'
+
+const client = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'box-client.mjs')
+const unavailable = whyNoAwsBox()
+if (unavailable) console.log(`AWS emulation tests skipped: ${unavailable}`)
+
+let box: AwsBox
+const scratch = mkdtempSync(path.join(os.tmpdir(), 's3fs-box-homes-'))
+const matrix: Array<[string, string]> = []
+
+beforeAll(async () => {
+  if (!unavailable) box = await startAwsBox()
+}, 180_000)
+afterAll(async () => {
+  await box?.close()
+  rmSync(scratch, { recursive: true, force: true })
+  if (matrix.length > 0) console.log(`AWS emulation, ${backendUnderTest} backend:\n| source | result |\n|---|---|\n${matrix.map(([source, result]) => `| ${source} | ${result} |`).join('\n')}`)
+})
+
+interface Outcome {
+  ok: boolean
+  names?: string[]
+  code?: string
+  message?: string
+}
+
+/** A round trip by a job whose environment is `setUp`'s, plus the CA and its backend; what it said and which identity service it used. */
+async function job(label: string, bucket: string, setUp: (home: string) => Record<string, string>): Promise<{ outcome: Outcome; used: Partial<Record<IdentitySource, number>>; hosts: string[] }> {
+  const home = mkdtempSync(path.join(scratch, 'home-'))
+  mkdirSync(path.join(home, '.aws'))
+  const env = { HOME: home, S3FS_BACKEND: backendUnderTest, AWS_CA_BUNDLE: box.caFile, NODE_EXTRA_CA_CERTS: box.caFile, AWS_REGION: HOME_REGION, ...setUp(home) }
+  const before = { ...box.identity.calls }
+  const seenBefore = box.s3Requests.length
+  const run = await box.run(process.execPath, [client, `s3://${bucket}/${uniquePrefix('box')}`], env)
+  const outcome = JSON.parse(run.stdout.trim().split('\n').pop() || `{"ok":false,"message":${JSON.stringify(run.stderr)}}`) as Outcome
+  const used: Partial<Record<IdentitySource, number>> = {}
+  for (const source of Object.keys(box.identity.calls) as IdentitySource[]) {
+    if (box.identity.calls[source] !== before[source]) used[source] = box.identity.calls[source] - before[source]
+  }
+  matrix.push([label, outcome.ok ? 'round trip ✓' : `✗ ${outcome.message}`])
+  return { outcome, used, hosts: [...new Set(box.s3Requests.slice(seenBefore).map((seen) => seen.host))] }
+}
+
+const ROUND_TRIP = { ok: true, names: ['large', 'small'] }
+const VIRTUAL_HOST = `${HOME_BUCKET}.s3.${HOME_REGION}.amazonaws.com`
+
+describe.skipIf(unavailable !== undefined)('AWS in a box: the default code paths, no endpoint override', () => {
+  test('environment keys; the bucket addressed virtual-hosted on its regional host name', async () => {
+    const { outcome, hosts } = await job('environment keys', HOME_BUCKET, () => ({ AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }))
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(hosts).toEqual([VIRTUAL_HOST])
+  })
+
+  test('EC2 instance role over IMDSv2 at 169.254.169.254', async () => {
+    const { outcome, used, hosts } = await job('EC2 instance role (IMDSv2)', HOME_BUCKET, () => ({}))
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(used).toEqual({ imds: 1 })
+    expect(hosts).toEqual([VIRTUAL_HOST])
+  })
+
+  test('ECS task role: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI at 169.254.170.2', async () => {
+    const { outcome, used } = await job('ECS task role', HOME_BUCKET, () => ({ AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/s3fs' }))
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(used).toEqual({ container: 1 })
+  })
+
+  test('EKS Pod Identity: 169.254.170.23 with the token file', async () => {
+    const { outcome, used } = await job('EKS Pod Identity', HOME_BUCKET, (home) => {
+      writeFileSync(path.join(home, 'token'), box.identity.token)
+      return { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: path.join(home, 'token') }
+    })
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(used).toEqual({ container: 1 })
+  })
+
+  test('EKS IRSA: web identity token file and role, through STS at its own host name', async () => {
+    const { outcome, used } = await job('EKS IRSA (web identity)', HOME_BUCKET, (home) => {
+      writeFileSync(path.join(home, 'token'), box.identity.token)
+      return { AWS_WEB_IDENTITY_TOKEN_FILE: path.join(home, 'token'), AWS_ROLE_ARN: 'arn:aws:iam::000000000000:role/s3fs-test-role', AWS_ROLE_SESSION_NAME: 'box' }
+    })
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(used).toEqual({ 'sts-web-identity': 1 })
+  })
+
+  test('a role assumed from a source profile', async () => {
+    const { outcome, used } = await job('assume-role profile', HOME_BUCKET, (home) => {
+      writeFileSync(path.join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${box.rootCredentials.accessKeyId}\naws_secret_access_key = ${box.rootCredentials.secretAccessKey}\n`)
+      writeFileSync(path.join(home, '.aws', 'config'), `[profile ml]\nrole_arn = arn:aws:iam::000000000000:role/s3fs-test-role\nsource_profile = base\n`)
+      return { AWS_PROFILE: 'ml' }
+    })
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(used).toEqual({ 'sts-assume-role': 1 })
+  })
+
+  test('SSO: the portal at its own host name, from the AWS CLI login cache', async () => {
+    const { outcome, used } = await job('SSO (sso_session)', HOME_BUCKET, (home) => {
+      const cache = path.join(home, '.aws', 'sso', 'cache')
+      mkdirSync(cache, { recursive: true })
+      const startUrl = 'https://s3fs-box.awsapps.com/start'
+      writeFileSync(path.join(cache, `${createHash('sha1').update('corp').digest('hex')}.json`), JSON.stringify({ startUrl, region: HOME_REGION, accessToken: box.identity.token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }))
+      writeFileSync(
+        path.join(home, '.aws', 'config'),
+        `[profile dev]\nsso_session = corp\nsso_account_id = 000000000000\nsso_role_name = s3fs-test-role\n\n[sso-session corp]\nsso_region = ${HOME_REGION}\nsso_start_url = ${startUrl}\n`,
+      )
+      return { AWS_PROFILE: 'dev' }
+    })
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(used).toEqual({ sso: 1 })
+  })
+
+  test('a bucket in another region: one 301 from the configured region, then its own regional host', async () => {
+    const seenBefore = box.s3Requests.length
+    const { outcome, hosts } = await job(`bucket in ${FAR_REGION}, AWS_REGION=${HOME_REGION}`, FAR_BUCKET, () => ({ AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }))
+    expect(outcome).toEqual(ROUND_TRIP)
+    expect(hosts).toEqual([`${FAR_BUCKET}.s3.${HOME_REGION}.amazonaws.com`, `${FAR_BUCKET}.s3.${FAR_REGION}.amazonaws.com`])
+    expect(box.s3Requests.slice(seenBefore).filter((seen) => seen.status === 301)).toHaveLength(1)
+  })
+})
