@@ -32,25 +32,26 @@ afterAll(async () => {
 
 interface Outcome {
   ok: boolean
+  rounds?: number
   names?: string[]
   code?: string
   message?: string
 }
 
 /** A round trip by a job whose environment is `setUp`'s, plus the CA and its backend; what it said and which identity service it used. */
-async function job(label: string, bucket: string, setUp: (home: string) => Record<string, string>): Promise<{ outcome: Outcome; used: Partial<Record<IdentitySource, number>>; hosts: string[] }> {
+async function job(label: string, bucket: string, setUp: (home: string) => Record<string, string>, ...extra: string[]): Promise<{ outcome: Outcome; used: Partial<Record<IdentitySource, number>>; hosts: string[] }> {
   const home = mkdtempSync(path.join(scratch, 'home-'))
   mkdirSync(path.join(home, '.aws'))
   const env = { HOME: home, S3FS_BACKEND: backendUnderTest, AWS_CA_BUNDLE: box.caFile, NODE_EXTRA_CA_CERTS: box.caFile, AWS_REGION: HOME_REGION, ...setUp(home) }
   const before = { ...box.identity.calls }
   const seenBefore = box.s3Requests.length
-  const run = await box.run(process.execPath, [client, `s3://${bucket}/${uniquePrefix('box')}`], env)
+  const run = await box.run(process.execPath, [client, `s3://${bucket}/${uniquePrefix('box')}`, ...extra], env)
   const outcome = JSON.parse(run.stdout.trim().split('\n').pop() || `{"ok":false,"message":${JSON.stringify(run.stderr)}}`) as Outcome
   const used: Partial<Record<IdentitySource, number>> = {}
   for (const source of Object.keys(box.identity.calls) as IdentitySource[]) {
     if (box.identity.calls[source] !== before[source]) used[source] = box.identity.calls[source] - before[source]
   }
-  matrix.push([label, outcome.ok ? 'round trip ✓' : `✗ ${outcome.message}`])
+  matrix.push([label, outcome.ok ? (outcome.rounds !== undefined ? `${outcome.rounds} rounds ✓` : 'round trip ✓') : `✗ ${outcome.message}`])
   return { outcome, used, hosts: [...new Set(box.s3Requests.slice(seenBefore).map((seen) => seen.host))] }
 }
 
@@ -120,6 +121,22 @@ describe.skipIf(unavailable !== undefined)('AWS in a box: the default code paths
     expect(outcome).toEqual(ROUND_TRIP)
     expect(used).toEqual({ sso: 1 })
   })
+
+  test('a 65 s job across two expiries of its instance-role keys, each refused by S3 once expired: refreshed in time, and not per request', async () => {
+    box.identity.setLifetime(30_000)
+    const seenBefore = box.s3Requests.length
+    try {
+      const { outcome, used } = await job('EC2 instance role, 30 s keys, 65 s of I/O', HOME_BUCKET, () => ({}), 'soak', '65')
+      expect(outcome.ok).toBe(true)
+      expect(outcome.rounds).toBeGreaterThan(20)
+      // Keys due for refresh from the start (they expire in under 5 minutes): one refresh every 10 s, not one per request.
+      expect(used.imds).toBeGreaterThanOrEqual(3)
+      expect(used.imds).toBeLessThanOrEqual(15)
+    } finally {
+      box.identity.setLifetime(undefined)
+    }
+    expect(box.s3Requests.slice(seenBefore).filter((seen) => seen.status === 400)).toEqual([])
+  }, 120_000)
 
   test('a bucket in another region: one 301 from the configured region, then its own regional host', async () => {
     const seenBefore = box.s3Requests.length

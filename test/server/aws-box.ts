@@ -30,6 +30,7 @@ export interface S3Seen {
   host: string
   /** The region the request was signed for. */
   signedFor: string
+  /** 400 when refused for keys past their expiry (ExpiredToken), 301 for a bucket of another region. */
   status: number
 }
 
@@ -117,6 +118,13 @@ export async function startAwsBox(): Promise<AwsBox> {
       const home = BUCKET_REGIONS[bucket]
       const seen: S3Seen = { host, signedFor, status: 0 }
       s3Requests.push(seen)
+      const accessKeyId = /Credential=([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1]
+      if (accessKeyId !== undefined && identity.expired(accessKeyId)) {
+        seen.status = 400
+        request.resume()
+        request.on('end', () => s3Error(response, 400, {}, 'ExpiredToken', 'The provided token has expired.', request.method ?? 'GET'))
+        return
+      }
       if (home !== undefined && home !== hostRegion) {
         seen.status = 301
         request.resume()

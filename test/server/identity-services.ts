@@ -23,6 +23,13 @@ export interface IdentityServices {
   readonly calls: Record<IdentitySource, number>
   /** Real temporary credentials of the S3 server, as every source hands them out. */
   mint(): Promise<IssuedCredentials>
+  /**
+   * From now on, credentials say they expire this long after they are handed out (undefined: MinIO's
+   * 15 minutes), and `expired` says so of them once they have.
+   */
+  setLifetime(ms: number | undefined): void
+  /** Whether these keys were handed out with a lifetime that has run out: S3 must refuse them. */
+  expired(accessKeyId: string): boolean
   /** Answers one request, wherever it arrived (the AWS emulation routes to it by host name). */
   serve(request: http.IncomingMessage, response: http.ServerResponse): void
   close(): Promise<void>
@@ -54,9 +61,13 @@ export async function startIdentityServices(s3: { endpoint: string; region: stri
   const imdsTokens = new Set<string>()
   const calls: Record<IdentitySource, number> = { imds: 0, container: 0, 'sts-web-identity': 0, 'sts-assume-role': 0, sso: 0 }
 
+  let lifetimeMs: number | undefined
+  const expiries = new Map<string, number>()
   const mint = async (): Promise<IssuedCredentials> => {
     const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::000000000000:role/${ROLE_NAME}`, RoleSessionName: 's3fs', DurationSeconds: 900 }))
-    return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!, expiration: c!.Expiration! }
+    const expiration = lifetimeMs === undefined ? c!.Expiration! : new Date(Date.now() + lifetimeMs)
+    if (lifetimeMs !== undefined) expiries.set(c!.AccessKeyId!, expiration.getTime())
+    return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!, expiration }
   }
 
   const answer = (response: http.ServerResponse, status: number, body: string, type = 'text/plain'): void => {
@@ -135,6 +146,10 @@ export async function startIdentityServices(s3: { endpoint: string; region: stri
     token,
     calls,
     mint,
+    setLifetime: (ms) => {
+      lifetimeMs = ms
+    },
+    expired: (accessKeyId) => Date.now() >= (expiries.get(accessKeyId) ?? Infinity),
     serve,
     close: () =>
       new Promise<void>((resolve) => {

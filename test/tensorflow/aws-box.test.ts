@@ -112,6 +112,26 @@ describe.skipIf(unavailable !== undefined)('the plugin in AWS in a box: the CRT 
     expect(used['sts-assume-role']).toBeGreaterThanOrEqual(1)
   })
 
+  test('a 65 s job across two expiries of its instance-role keys, each refused by S3 once expired: no request is signed with expired keys', async () => {
+    const home = mkdtempSync(path.join(scratch, 'home-'))
+    box.identity.setLifetime(30_000)
+    const before = box.identity.calls.imds
+    const seenBefore = box.s3Requests.length
+    let outcome: Record<string, unknown>
+    try {
+      const env = { HOME: home, TF_CPP_MIN_LOG_LEVEL: '2', AWS_CA_BUNDLE: box.caFile, AWS_REGION: HOME_REGION, S3FS_PART_SIZE: String(5 * 1024 * 1024) }
+      const run = await box.run(python, [surface, tensorflowPluginPath(), 'soak', `s3://${HOME_BUCKET}/${uniquePrefix('tf-soak')}`, '65'], env)
+      outcome = JSON.parse(run.stdout || '{}') as Record<string, unknown>
+    } finally {
+      box.identity.setLifetime(undefined)
+    }
+    matrix.push(['EC2 instance role, 30 s keys, 65 s of I/O', outcome.error === undefined ? `${String(outcome.rounds)} rounds ✓` : `✗ ${JSON.stringify(outcome)}`])
+    expect(outcome).toEqual({ rounds: expect.any(Number) })
+    expect(outcome.rounds).toBeGreaterThan(10)
+    expect(box.identity.calls.imds - before).toBeGreaterThanOrEqual(3)
+    expect(box.s3Requests.slice(seenBefore).filter((seen) => seen.status === 400)).toEqual([])
+  }, 180_000)
+
   test('a bucket in another region: a 301 from the configured region, then its own regional host', async () => {
     const { outcome, hosts } = await job(`bucket in ${FAR_REGION}, AWS_REGION=${HOME_REGION}`, FAR_BUCKET, () => ({ AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }))
     expect(outcome).toEqual(READ_BACK)

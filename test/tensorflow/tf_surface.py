@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
@@ -245,6 +246,27 @@ def read_files(base, names):
     return result
 
 
+def soak(base, seconds):
+    """Writes and reads files for `seconds`, a multipart one every fifth round: what failed, if anything."""
+    deadline = time.monotonic() + seconds
+    rounds = 0
+    while time.monotonic() < deadline:
+        size = 6 * 1024 * 1024 + rounds if rounds % 5 == 0 else 1000 + rounds
+        data = payload(size)
+        name = f"{base}/round-{rounds % 4}"
+        try:
+            with gfile.GFile(name, "wb") as f:
+                f.write(data)
+            with gfile.GFile(name, "rb") as f:
+                if f.read() != data:
+                    return {"rounds": rounds, "error": "mismatch"}
+        except tf.errors.OpError as error:
+            return {"rounds": rounds, **failure(error)}
+        rounds += 1
+    gfile.rmtree(base)
+    return {"rounds": rounds}
+
+
 def main():
     plugin, mode, base = sys.argv[1], sys.argv[2], sys.argv[3].rstrip("/")
     tf.experimental.register_filesystem_plugin(plugin)
@@ -258,6 +280,8 @@ def main():
         result = write_files(base, sys.argv[4:])
     elif mode == "read":
         result = read_files(base, sys.argv[4:])
+    elif mode == "soak":
+        result = soak(base, float(sys.argv[4]))
     else:
         result = {
             "tfrecords": tfrecords(base),
