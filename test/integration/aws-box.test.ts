@@ -65,6 +65,16 @@ describe.skipIf(unavailable !== undefined)('AWS in a box: the default code paths
     expect(hosts).toEqual([VIRTUAL_HOST])
   })
 
+  test('AWS_USE_DUALSTACK_ENDPOINT and AWS_USE_FIPS_ENDPOINT lead to the dualstack and FIPS host names', async () => {
+    const keys = { AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }
+    const dualstack = await job('dualstack endpoint', HOME_BUCKET, () => ({ ...keys, AWS_USE_DUALSTACK_ENDPOINT: 'true' }))
+    expect(dualstack.outcome).toEqual(ROUND_TRIP)
+    expect(dualstack.hosts).toEqual([`${HOME_BUCKET}.s3.dualstack.${HOME_REGION}.amazonaws.com`])
+    const fips = await job('FIPS endpoint', HOME_BUCKET, () => ({ ...keys, AWS_USE_FIPS_ENDPOINT: 'true' }))
+    expect(fips.outcome).toEqual(ROUND_TRIP)
+    expect(fips.hosts).toEqual([`${HOME_BUCKET}.s3-fips.${HOME_REGION}.amazonaws.com`])
+  })
+
   test('EC2 instance role over IMDSv2 at 169.254.169.254', async () => {
     const { outcome, used, hosts } = await job('EC2 instance role (IMDSv2)', HOME_BUCKET, () => ({}))
     expect(outcome).toEqual(ROUND_TRIP)

@@ -19,8 +19,13 @@ const BUCKET_REGIONS: Record<string, string> = { [HOME_BUCKET]: HOME_REGION, [FA
 
 /** Where AWS's names resolve inside the namespace: one address, one TLS front routing by host name. */
 const AWS_ADDRESS = '10.0.0.1'
+/** S3's host names in a region: plain, dualstack (IPv6) and FIPS. */
+const s3Hosts = (region: string): string[] => [`s3.${region}.amazonaws.com`, `s3.dualstack.${region}.amazonaws.com`, `s3-fips.${region}.amazonaws.com`]
 const AWS_HOSTS = [
-  ...[HOME_REGION, FAR_REGION].flatMap((region) => [`s3.${region}.amazonaws.com`, ...Object.keys(BUCKET_REGIONS).map((bucket) => `${bucket}.s3.${region}.amazonaws.com`), `sts.${region}.amazonaws.com`]),
+  ...[HOME_REGION, FAR_REGION].flatMap((region) => [
+    ...s3Hosts(region).flatMap((host) => [host, ...Object.keys(BUCKET_REGIONS).map((bucket) => `${bucket}.${host}`)]),
+    `sts.${region}.amazonaws.com`,
+  ]),
   'sts.amazonaws.com',
   `portal.sso.${HOME_REGION}.amazonaws.com`,
   `oidc.${HOME_REGION}.amazonaws.com`,
@@ -99,7 +104,7 @@ export async function startAwsBox(): Promise<AwsBox> {
     const rootCredentials = { accessKeyId: `box${randomBytes(6).toString('hex')}`, secretAccessKey: randomBytes(20).toString('hex') }
     const servers: Record<string, MinioServer> = {}
     for (const [bucket, region] of Object.entries(BUCKET_REGIONS)) {
-      servers[region] = await startMinio([bucket], { region, domain: `s3.${region}.amazonaws.com`, credentials: rootCredentials })
+      servers[region] = await startMinio([bucket], { region, domain: s3Hosts(region).join(','), credentials: rootCredentials })
       cleanups.push(() => servers[region]!.stop())
     }
     const identity = await startIdentityServices(servers[HOME_REGION]!)
@@ -110,7 +115,7 @@ export async function startAwsBox(): Promise<AwsBox> {
     cleanups.push(() => agent.destroy())
     const front = (request: http.IncomingMessage, response: http.ServerResponse): void => {
       const host = String(request.headers.host ?? '').replace(/:\d+$/, '')
-      const s3 = /^(?:([a-z0-9.-]+)\.)?s3\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host)
+      const s3 = /^(?:([a-z0-9.-]+?)\.)?s3(?:-fips)?(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host)
       if (!s3) return identity.serve(request, response)
       const hostRegion = s3[2]!
       const bucket = s3[1] ?? decodeURIComponent((request.url ?? '/').split(/[/?]/)[1] ?? '')

@@ -72,6 +72,16 @@ describe.skipIf(unavailable !== undefined)('the plugin in AWS in a box: the CRT 
     expect(hosts).toEqual([`${HOME_BUCKET}.s3.${HOME_REGION}.amazonaws.com`])
   })
 
+  test('AWS_USE_DUALSTACK_ENDPOINT and AWS_USE_FIPS_ENDPOINT lead to the dualstack and FIPS host names', async () => {
+    const keys = { AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }
+    const dualstack = await job('dualstack endpoint', HOME_BUCKET, () => ({ ...keys, AWS_USE_DUALSTACK_ENDPOINT: 'true' }))
+    expect(dualstack.outcome).toEqual(READ_BACK)
+    expect(dualstack.hosts).toEqual([`${HOME_BUCKET}.s3.dualstack.${HOME_REGION}.amazonaws.com`])
+    const fips = await job('FIPS endpoint', HOME_BUCKET, () => ({ ...keys, AWS_USE_FIPS_ENDPOINT: 'true' }))
+    expect(fips.outcome).toEqual(READ_BACK)
+    expect(fips.hosts).toEqual([`${HOME_BUCKET}.s3-fips.${HOME_REGION}.amazonaws.com`])
+  })
+
   test('EC2 instance role over IMDSv2 at 169.254.169.254', async () => {
     const { outcome, used } = await job('EC2 instance role (IMDSv2)', HOME_BUCKET, () => ({}))
     expect(outcome).toEqual(READ_BACK)
