@@ -26,6 +26,19 @@ constexpr size_t kSecret = 15;
 constexpr size_t kToken = 16;
 constexpr size_t kCustomerKey = 30;
 
+// Another text that is base64 exactly where `text` is: each letter and digit moved one on within its
+// kind, '+' and '/' swapped, anything else kept.
+std::string SameShape(std::string text) {
+  for (char& c : text) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>('a' + (c - 'a' + 1) % 26);
+    else if (c >= 'A' && c <= 'Z') c = static_cast<char>('A' + (c - 'A' + 1) % 26);
+    else if (c >= '0' && c <= '9') c = static_cast<char>('0' + (c - '0' + 1) % 10);
+    else if (c == '+') c = '/';
+    else if (c == '/') c = '+';
+  }
+  return text;
+}
+
 void SetEnvironment(const std::vector<std::string>& values) {
   for (size_t i = 0; i < values.size(); i++) {
     if (values[i].empty()) unsetenv(kVariables[i]);
@@ -62,10 +75,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const s3fs::engine::Config& config = plugin.engine;
 
   // Secrets leave no trace: other secrets of the same presence give the same outcome, word for word.
+  // The SSE-C key is checked for its size and base64, so its stand-in keeps both.
   std::vector<std::string> other_secrets = values;
   for (size_t secret : {kSecret, kToken}) {
     if (!other_secrets[secret].empty()) other_secrets[secret] += "!";
   }
+  other_secrets[kCustomerKey] = SameShape(values[kCustomerKey]);
   SetEnvironment(other_secrets);
   s3fs::engine::Status other_error;
   s3fs::tensorflow_plugin::ConfigFromEnvironment(other_error);
@@ -73,9 +88,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   if (!error.ok()) {
     FUZZ_CHECK(error.code == "EINVAL" || error.code == "ENOENT" || error.code == "EACCES");
-    // The SSE-C key is a secret too; a refusal gives its size, never the key.
-    const std::string& customer_key = values[kCustomerKey];
-    FUZZ_CHECK(customer_key.size() < 4 || error.message.find(customer_key) == std::string::npos);
     bool names_a_variable = false;
     for (const char* name : kVariables) names_a_variable = names_a_variable || error.message.find(name) != std::string::npos;
     FUZZ_CHECK(names_a_variable);
