@@ -108,6 +108,8 @@ export interface CompletedPart extends UploadedPart {
  */
 export interface Backend {
   readonly name: 'native' | 'js'
+  /** host:port of the server: what is learned about a server once (what it lacks) is kept by this. */
+  readonly endpoint: string
   stat(path: S3Path, options?: CallOptions): Promise<FileStat>
   readFile(path: S3Path, options?: CallOptions): Promise<Buffer>
   read(path: S3Path, buffer: Buffer, offset: number, length: number, position: number, options?: ReadOptions): Promise<number>
@@ -124,6 +126,8 @@ export interface Backend {
   listPage(path: S3Path, delimiter: string, token: string, maxKeys: number, options?: CallOptions): Promise<ListPage>
   copyObject(source: S3Path, target: S3Path, options?: ReadOptions): Promise<{ etag: string }>
   deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]>
+  /** One DELETE of one key, whatever it is (a file, a `dir/` marker, nothing): for servers without DeleteObjects. */
+  deleteObject(path: S3Path, options?: CallOptions): Promise<void>
   /**
    * `attempts` above 1: the create was retried, and an earlier try may have created an upload unseen.
    * The upload declares the backend's checksum algorithm (`checksum`; none when checksums are off

@@ -1,5 +1,6 @@
 import type { Backend, CallOptions, CompletedPart, ObjectHead } from './backend.js'
 import type { TransferOptions, TransferSummary } from './bulk-transfer.js'
+import { deleteKeys } from './delete-keys.js'
 import { refuseDirectoryTarget } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
@@ -137,7 +138,7 @@ export async function rename(backend: Backend, source: S3Path, target: S3Path, s
   const copied = objects.filter((_, i) => results[i]!.status === 'fulfilled').map((o) => o.key)
   const notCopied = objects.filter((_, i) => results[i]!.status === 'rejected').map((o) => o.key)
   const failures = []
-  for (let i = 0; i < copied.length; i += 1000) failures.push(...(await backend.deleteObjects(source.bucket, copied.slice(i, i + 1000), source.url, options)))
+  for (let i = 0; i < copied.length; i += 1000) failures.push(...(await deleteKeys(backend, source.bucket, copied.slice(i, i + 1000), source.url, options)))
   const undeleted = new Set(failures.map((f) => f.key))
   const moved = copied.filter((key) => !undeleted.has(key))
   if (notCopied.length === 0 && undeleted.size === 0) return

@@ -1,4 +1,5 @@
 import type { Backend, CallOptions, DeleteFailure } from './backend.js'
+import { deleteKeys } from './delete-keys.js'
 import { hasCode, S3FsError } from './errors.js'
 import { listAll } from './listing.js'
 import { childPath, directoryPrefix, parentKey } from './paths.js'
@@ -64,11 +65,11 @@ export async function rmdir(backend: Backend, path: S3Path, options: CallOptions
     if (st !== undefined && !st.isDirectory) throw new S3FsError('ENOTDIR', 'not a directory', { op: 'rmdir', url: path.url })
     throw new S3FsError('ENOENT', 'no such file or directory', { op: 'rmdir', url: path.url })
   }
-  await deleteKeys(backend, path, [prefix], options)
+  await deleteAll(backend, path, [prefix], options)
 }
 
-async function deleteKeys(backend: Backend, path: S3Path, keys: string[], options: CallOptions): Promise<void> {
-  const failures = await backend.deleteObjects(path.bucket, keys, path.url, options)
+async function deleteAll(backend: Backend, path: S3Path, keys: string[], options: CallOptions): Promise<void> {
+  const failures = await deleteKeys(backend, path.bucket, keys, path.url, options)
   if (failures.length > 0) throw deleteError(path, failures, keys.length)
 }
 
@@ -93,7 +94,7 @@ export async function removeTree(backend: Backend, path: S3Path, options: CallOp
   let found = 0
   const flush = (keys: string[]): void => {
     found += keys.length
-    deletions.push(backend.deleteObjects(path.bucket, keys, path.url, options).then((f) => void failures.push(...f)))
+    deletions.push(deleteKeys(backend, path.bucket, keys, path.url, options).then((f) => void failures.push(...f)))
   }
   if (path.key !== '' && !path.key.endsWith('/')) {
     try {

@@ -204,6 +204,7 @@ function releaseEngine(key: string): void {
 /** The native backend: every call is one native operation; JS only sees its Promise settle. */
 export class NativeBackend implements Backend {
   readonly name = 'native' as const
+  readonly endpoint: string
   readonly #engine: NativeEngine
   readonly #engineKey: string
   readonly #credentials: RefreshingCredentials | undefined
@@ -225,7 +226,8 @@ export class NativeBackend implements Backend {
     collected.register(this, this.#engineKey, this)
     this.#credentials = config.credentialsProvider
     this.#partSize = config.partSize
-    this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), endpointOf(config))
+    this.endpoint = endpointOf(config)
+    this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), this.endpoint)
   }
 
   async #call<T>(op: string, url: string, options: CallOptions | undefined, start: (id: number) => Promise<T>, cleanup = false): Promise<T> {
@@ -411,6 +413,10 @@ export class NativeBackend implements Backend {
       const s3Code = xmlText(error, 'Code') ?? 'InternalError'
       return { key: xmlText(error, 'Key') ?? '', s3Code, code: codeForS3Error(s3Code, 500), message: xmlText(error, 'Message') ?? '' }
     })
+  }
+
+  async deleteObject(path: S3Path, options?: CallOptions): Promise<void> {
+    await this.#request('rm', path, { method: 'DELETE', bucket: path.bucket, key: path.key, query: '', headers: [] }, options)
   }
 
   async createMultipartUpload(path: S3Path, options?: WriteOptions): Promise<{ uploadId: string; attempts: number; checksum: ChecksumAlgorithm | undefined }> {

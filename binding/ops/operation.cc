@@ -31,16 +31,20 @@ engine::Status StatusOf(const S3Response& response) {
     // A request that ended with no status line understood: the server does not speak the HTTP the
     // endpoint was configured for (plain http to a TLS port, for one).
     if (response.http_status == 0) return WithAuthority(engine::StatusFromCrtError(AWS_ERROR_HTTP_PROTOCOL_ERROR), response);
-    // S3 (and the servers that speak it) names every response with a request id; a refusal without
-    // one comes from a server that does not speak S3 as configured (plain http to a TLS port, or not
-    // an S3 server at all), and must not read as a missing key.
-    if (response.http_status >= 400 && response.http_status < 500 && response.Header("x-amz-request-id").empty()) {
+    // A refusal is S3's when it says so as S3 does: a request id (x-amz-request-id, or AWS's other
+    // spelling x-amzn-requestid, which moto sends), or an S3 <Error> document naming its Code. Any
+    // other comes from a server that does not speak S3 as configured (plain http to a TLS port, or
+    // not an S3 server at all), and must not read as a missing key. lib/js/errors.ts decides alike.
+    const bool says_s3 = !response.Header("x-amz-request-id").empty() || !response.Header("x-amzn-requestid").empty() ||
+                         (response.error_body.find("<Error>") != std::string::npos &&
+                          response.error_body.find("<Code>") != std::string::npos);
+    if (response.http_status >= 400 && response.http_status < 500 && !says_s3) {
       engine::Status status;
       status.code = "EPROTO";
       status.http_status = response.http_status;
       status.message = "the endpoint at " + response.authority + " did not answer as S3 (HTTP " +
                        std::to_string(response.http_status) +
-                       " without a request id; are S3_ENDPOINT and its scheme, or S3_USE_HTTPS, right?)";
+                       " without a request id or an S3 error; are S3_ENDPOINT and its scheme, or S3_USE_HTTPS, right?)";
       return status;
     }
     return engine::StatusFromHttp(response.http_status, response.error_body);

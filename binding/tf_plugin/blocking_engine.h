@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -43,6 +44,11 @@ class BlockingEngine {
   // One S3 request; a non-2xx answer is an error. The response (headers, small body) on success.
   engine::Status Request(S3Request request, S3Response* response = nullptr);
 
+  // Whether the server refused DeleteObjects once (GCS's XML API has none): keys are then deleted
+  // one DELETE each, without asking again.
+  bool batch_delete_refused() const { return batch_delete_refused_.load(std::memory_order_relaxed); }
+  void RefuseBatchDelete() { batch_delete_refused_.store(true, std::memory_order_relaxed); }
+
  private:
   BlockingEngine() = default;
   void OnFinished(Operation* operation);
@@ -50,6 +56,7 @@ class BlockingEngine {
   std::mutex mutex_;
   std::unordered_map<Operation*, std::shared_ptr<engine::Latch>> waiting_;
   std::unique_ptr<engine::Engine> engine_;
+  std::atomic<bool> batch_delete_refused_{false};
 };
 
 }  // namespace s3fs::tensorflow_plugin

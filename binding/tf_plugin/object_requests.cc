@@ -160,11 +160,53 @@ engine::Status CopyObjects(BlockingEngine& engine, const std::vector<ObjectCopy>
   return first_error;
 }
 
+namespace {
+
+// Single DELETEs in flight at once, when the server has no DeleteObjects.
+constexpr size_t kSingleDeletes = 16;
+
+// A refusal of the batch call itself (GCS's XML API answers NotImplemented), not of the keys in it.
+bool RefusesBatchDelete(const engine::Status& status) {
+  return status.s3_code == "NotImplemented" || status.http_status == 501 || status.http_status == 405;
+}
+
+// keys[start, end) one DELETE each, kSingleDeletes at a time (lib/delete-keys.ts does the same).
+engine::Status DeleteOneByOne(BlockingEngine& engine, const std::string& bucket, const std::vector<std::string>& keys,
+                              size_t start, size_t end, std::vector<std::string>* undeleted) {
+  engine::Status first_error;
+  std::deque<std::pair<size_t, BlockingEngine::Pending>> in_flight;
+  auto finish_oldest = [&] {
+    auto [index, pending] = std::move(in_flight.front());
+    in_flight.pop_front();
+    engine::Status status = pending.Wait();
+    if (status.ok()) return;
+    if (first_error.ok()) first_error = status;
+    if (undeleted != nullptr) undeleted->push_back(keys[index]);
+  };
+  for (size_t i = start; i < end; i++) {
+    if (in_flight.size() >= kSingleDeletes) finish_oldest();
+    S3Request request;
+    request.method = "DELETE";
+    request.bucket = bucket;
+    request.key = keys[i];
+    in_flight.emplace_back(i, engine.Start(std::make_shared<RequestOperation>(engine.engine(), std::move(request))));
+  }
+  while (!in_flight.empty()) finish_oldest();
+  return first_error;
+}
+
+}  // namespace
+
 engine::Status DeleteKeys(BlockingEngine& engine, const std::string& bucket, const std::vector<std::string>& keys,
                           std::vector<std::string>* undeleted) {
   engine::Status first_error;
   for (size_t start = 0; start < keys.size(); start += kDeleteBatch) {
     size_t end = std::min(keys.size(), start + kDeleteBatch);
+    if (engine.batch_delete_refused()) {
+      engine::Status status = DeleteOneByOne(engine, bucket, keys, start, end, undeleted);
+      if (first_error.ok()) first_error = status;
+      continue;
+    }
     std::string body = "<Delete><Quiet>true</Quiet>";
     for (size_t i = start; i < end; i++) body += "<Object><Key>" + XmlEscape(keys[i]) + "</Key></Object>";
     body += "</Delete>";
@@ -179,6 +221,12 @@ engine::Status DeleteKeys(BlockingEngine& engine, const std::string& bucket, con
     request.has_body = true;
     S3Response response;
     engine::Status status = engine.Request(std::move(request), &response);
+    if (RefusesBatchDelete(status)) {
+      engine.RefuseBatchDelete();
+      status = DeleteOneByOne(engine, bucket, keys, start, end, undeleted);
+      if (first_error.ok()) first_error = status;
+      continue;
+    }
     if (!status.ok()) {
       if (first_error.ok()) first_error = status;
       if (undeleted != nullptr) undeleted->insert(undeleted->end(), keys.begin() + start, keys.begin() + end);

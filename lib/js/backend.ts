@@ -92,7 +92,7 @@ export class JsBackend implements Backend {
   /** What every upload carries for the server to verify (config.checksum, until the server refuses checksums). */
   readonly #uploadChecksum: UploadChecksum
   /** host:port of the endpoint, for errors from a server that does not speak S3. */
-  readonly #endpoint: string
+  readonly endpoint: string
   #closed = false
   /** Aborted by close(): requests in flight then end with ABORT_ERR, as the native backend's do. */
   readonly #closing = new AbortController()
@@ -102,8 +102,8 @@ export class JsBackend implements Backend {
 
   constructor(config: ResolvedConfig) {
     this.#config = config
-    this.#endpoint = endpointOf(config)
-    this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), this.#endpoint)
+    this.endpoint = endpointOf(config)
+    this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), this.endpoint)
     this.#clients = new RegionalClients(config)
     // One listener per request in flight, thousands at a time: not a leak.
     setMaxListeners(0, this.#closing.signal)
@@ -138,7 +138,7 @@ export class JsBackend implements Backend {
     } catch (error) {
       if (options?.signal?.aborted) throw abortError(op, url, options.signal.reason)
       if (closable?.signal.aborted) throw new S3FsError('ABORT_ERR', 'the file system was closed', { op, url })
-      throw errorFromSdk(error, op, url, this.#endpoint)
+      throw errorFromSdk(error, op, url, this.endpoint)
     } finally {
       closable?.release()
     }
@@ -298,7 +298,7 @@ export class JsBackend implements Backend {
         }
         return n
       } catch (error) {
-        const failure = errorFromSdk(error, op, path.url, this.#endpoint)
+        const failure = errorFromSdk(error, op, path.url, this.endpoint)
         const transient = failure.code === 'ECONNRESET' || failure.code === 'ETIMEDOUT' || failure.code === 'EIO'
         if (!transient || options?.signal?.aborted || resumes >= this.#config.maxRetries || position + n >= total) throw failure
       }
@@ -486,6 +486,10 @@ export class JsBackend implements Backend {
       ),
     )
     return { etag: copied.CopyObjectResult?.ETag ?? '' }
+  }
+
+  async deleteObject(path: S3Path, options?: CallOptions): Promise<void> {
+    await this.#send('rm', path.url, new DeleteObjectCommand({ Bucket: path.bucket, Key: path.key }), options)
   }
 
   async deleteObjects(bucket: string, keys: string[], url: string, options?: CallOptions): Promise<DeleteFailure[]> {

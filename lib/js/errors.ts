@@ -25,8 +25,11 @@ const NETWORK_CODES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'EPROTO',
 }
 
-/** Names the SDK gives HTTP statuses when the response had no S3 error code (HEAD has no body). */
-const STATUS_NAMES = new Set(['NotFound', 'Forbidden', 'BadRequest', 'Unknown', 'PreconditionFailed', 'RequestTimeout'])
+/**
+ * Names the SDK gives failures whose response had no S3 error code: HTTP statuses (HEAD has no
+ * body), and `Error` for a body that is not XML at all.
+ */
+const STATUS_NAMES = new Set(['NotFound', 'Forbidden', 'BadRequest', 'Unknown', 'PreconditionFailed', 'RequestTimeout', 'Error'])
 
 /**
  * An @aws-sdk/client-s3 failure as the native engine reports the same failure: the same code, S3
@@ -43,14 +46,15 @@ export function errorFromSdk(error: unknown, op: string, url: string, endpoint: 
     const code = (e.code && NETWORK_CODES[e.code]) ?? (e.name === 'TimeoutError' ? 'ETIMEDOUT' : 'EIO')
     return new S3FsError(code, `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`, { op, url })
   }
-  if (status >= 400 && status < 500 && e.$metadata?.requestId === undefined) {
-    // S3 (and the servers that speak it) names every response with a request id; a refusal without
-    // one comes from a server that does not speak S3 as configured (plain http to a TLS port, or not
-    // an S3 server at all), and must not read as a missing key.
-    const detail = `the endpoint at ${endpoint} did not answer as S3 (HTTP ${status} without a request id; are S3_ENDPOINT and its scheme, or S3_USE_HTTPS, right?)`
+  const s3Code = e.name !== undefined && !STATUS_NAMES.has(e.name) ? e.name : undefined
+  if (status >= 400 && status < 500 && e.$metadata?.requestId === undefined && s3Code === undefined) {
+    // A refusal is S3's when it says so as S3 does: a request id (the SDK reads x-amz-request-id and
+    // x-amzn-requestid), or an S3 error document naming its Code. Any other comes from a server that
+    // does not speak S3 as configured (plain http to a TLS port, or not an S3 server at all), and must
+    // not read as a missing key. binding/ops/operation.cc decides alike.
+    const detail = `the endpoint at ${endpoint} did not answer as S3 (HTTP ${status} without a request id or an S3 error; are S3_ENDPOINT and its scheme, or S3_USE_HTTPS, right?)`
     return new S3FsError('EPROTO', detail, { op, url, httpStatus: status })
   }
-  const s3Code = e.name !== undefined && !STATUS_NAMES.has(e.name) ? e.name : undefined
   if (status === 412) {
     return new S3FsError('ESTALE', `HTTP 412 PreconditionFailed: ${e.message ?? ''}`, { op, url, s3Code: 'PreconditionFailed', httpStatus: status })
   }

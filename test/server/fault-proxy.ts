@@ -21,6 +21,10 @@ import { Transform } from 'node:stream'
  * - `ignore-checksums`: as a server that accepts S3 checksum headers and ignores them answers: every
  *   request is forwarded, and no answer names a checksum (x-amz-checksum-*); the faults counted are
  *   the requests that carried one.
+ * - `refuse-batch-delete`: DeleteObjects (`POST ?delete`) is answered 501 NotImplemented, as GCS's
+ *   XML API answers it, without forwarding; other requests pass.
+ * - `amzn-request-id`: every answer names its request id as moto does, `x-amzn-requestid`, not
+ *   `x-amz-request-id` (both are AWS's); not a fault: everything should behave as before.
  * - `expired-token`: every request `matches` accepts (its retries too) is answered as S3 answers keys
  *   past their expiry, 400 ExpiredToken, without forwarding: the test decides which keys are revoked.
  */
@@ -39,6 +43,8 @@ export type FaultKind =
   | 'refuse-checksums'
   | 'ignore-checksums'
   | 'expired-token'
+  | 'amzn-request-id'
+  | 'refuse-batch-delete'
 
 export interface FaultPlan {
   kind: FaultKind
@@ -75,6 +81,11 @@ function flippingMiddleByte(length: number): Transform {
       done(null, chunk)
     },
   })
+}
+
+/** Raw headers with the request id renamed as moto names it. */
+function withAmznRequestId(rawHeaders: string[]): string[] {
+  return rawHeaders.map((value, i) => (i % 2 === 0 && value.toLowerCase() === 'x-amz-request-id' ? 'x-amzn-RequestId' : value))
 }
 
 /** Raw headers (name, value, name, value, ...) without those that name a checksum. */
@@ -123,7 +134,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       (name) => (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-mode') || name === 'x-amz-sdk-checksum-algorithm',
     )
     const eligible = (current?.kind !== 'refuse-checksums' && current?.kind !== 'ignore-checksums') || carriesChecksum
-    const faulted = current !== undefined && current.kind !== 'refuse' && current.kind !== 'expired-token' && eligible && due(request.method ?? '', request.url ?? '', request.headers)
+    const faulted = current !== undefined && !['refuse', 'expired-token', 'refuse-batch-delete'].includes(current.kind) && eligible && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
 
@@ -142,6 +153,17 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     if (current?.kind === 'expired-token' && current.matches?.(request.method ?? '', request.url ?? '', request.headers)) {
       faults++
       const error = s3Error(400, 'ExpiredToken', 'The provided token has expired.')
+      request.resume()
+      request.on('end', () => {
+        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
+        response.end(error.body)
+      })
+      return
+    }
+
+    if (current?.kind === 'refuse-batch-delete' && request.method === 'POST' && /[?&]delete(=|&|$)/.test(request.url ?? '')) {
+      faults++
+      const error = s3Error(501, 'NotImplemented', 'A header or query you provided requested a function that is not implemented.')
       request.resume()
       request.on('end', () => {
         response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
@@ -196,7 +218,9 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
               })
               return
             }
-            response.writeHead(answer.statusCode ?? 502, current?.kind === 'ignore-checksums' ? withoutChecksums(answer.rawHeaders) : answer.rawHeaders)
+            const headers =
+              current?.kind === 'ignore-checksums' ? withoutChecksums(answer.rawHeaders) : current?.kind === 'amzn-request-id' ? withAmznRequestId(answer.rawHeaders) : answer.rawHeaders
+            response.writeHead(answer.statusCode ?? 502, headers)
             if (kind === 'corrupt-response') answer.pipe(flippingMiddleByte(Number(answer.headers['content-length'] ?? 0))).pipe(response)
             else answer.pipe(response)
           }

@@ -72,6 +72,18 @@ describe('Python TensorFlow with the plugin', () => {
     expectScenario(outcomes, (code) => TF_ERRORS[code] ?? code)
   })
 
+  test('the conformance scenario against a server without DeleteObjects (as GCS): found out once, then key by key', async () => {
+    const proxy = await startFaultProxy(server.port)
+    try {
+      proxy.setPlan({ kind: 'refuse-batch-delete', every: 1 })
+      const { result } = await runTensorFlowAt(proxy.endpoint, {}, 'scenario', url(uniquePrefix('tf-no-batch-delete')), scenarioFile)
+      expectScenario(result as Outcome[], (code) => TF_ERRORS[code] ?? code)
+      expect(proxy.faults).toBe(1)
+    } finally {
+      await proxy.close()
+    }
+  })
+
   test('TFRecord datasets, summaries read by TensorBoard, a SavedModel, GFile seek, append, flush, and a dropped writer', async () => {
     const prefix = uniquePrefix('tf-workloads')
     const result = runTensorFlow('workloads', url(prefix)) as {

@@ -53,5 +53,11 @@ describe('SDK failures map as the native engine reports them', () => {
     const e = errorFromSdk(sdk({ name: 'NotFound', $metadata: { httpStatusCode: 404 } }), 'stat', 's3://b/k', '127.0.0.1:9000')
     expect(e).toMatchObject({ code: 'EPROTO', httpStatus: 404 })
     expect(e.message).toContain('the endpoint at 127.0.0.1:9000 did not answer as S3')
+    // A body that is not XML at all (the SDK names it Error) is no S3 answer either.
+    expect(errorFromSdk(sdk({ name: 'Error', $metadata: { httpStatusCode: 400 } }), 'stat', 's3://b/k', '127.0.0.1:9000').code).toBe('EPROTO')
+  })
+
+  test('an S3 error document without a request id is still S3 answering', () => {
+    expect(errorFromSdk(sdk({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }), 'read', 's3://b/k', '127.0.0.1:9000')).toMatchObject({ code: 'ENOENT', s3Code: 'NoSuchKey' })
   })
 })

@@ -1,0 +1,54 @@
+// S3 as other servers speak it, made by the fault proxy in front of MinIO: each answer changed the
+// way a real server changes it, and the filesystem must read it as S3 still.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+
+import { S3FileSystem } from '../../lib/index.js'
+import { type FaultProxy, startFaultProxy } from '../server/fault-proxy.js'
+import { server, testEnv, uniquePrefix, url } from '../helpers.js'
+
+let proxy: FaultProxy
+beforeAll(async () => {
+  proxy = await startFaultProxy(server.port)
+})
+afterAll(() => proxy.close())
+
+test("moto's request id (x-amzn-requestid): a missing key is ENOENT, not a server that does not speak S3", async () => {
+  proxy.setPlan({ kind: 'amzn-request-id', every: 1 })
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
+  const base = url(uniquePrefix('moto-id'))
+  try {
+    await expect(fs.stat(`${base}/missing`)).rejects.toMatchObject({ code: 'ENOENT' })
+    await expect(fs.readFile(`${base}/missing`)).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(await fs.exists(`${base}/missing`)).toBe(false)
+    await fs.mkdir(`${base}/dir`, { recursive: true })
+    await fs.writeFile(`${base}/dir/file`, 'kept')
+    expect((await fs.readFile(`${base}/dir/file`)).toString()).toBe('kept')
+    await fs.rm(base, { recursive: true })
+    await expect(fs.stat(`${base}/dir/file`)).rejects.toMatchObject({ code: 'ENOENT' })
+  } finally {
+    proxy.setPlan(undefined)
+    fs.close()
+  }
+})
+
+test('a server without DeleteObjects (GCS answers NotImplemented): found out once, then rm -r, rmdir and directory renames delete key by key', async () => {
+  proxy.setPlan({ kind: 'refuse-batch-delete', every: 1 })
+  const refusedBefore = proxy.faults
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
+  const base = url(uniquePrefix('no-batch-delete'))
+  try {
+    await fs.mkdir(`${base}/tree/sub`, { recursive: true })
+    await Promise.all(Array.from({ length: 30 }, (_, i) => fs.writeFile(`${base}/tree/sub/${i}`, `${i}`)))
+    await fs.rename(`${base}/tree`, `${base}/moved`)
+    expect(await fs.exists(`${base}/tree/sub/0`)).toBe(false)
+    expect((await fs.readdir(`${base}/moved/sub`)).length).toBe(30)
+    await fs.mkdir(`${base}/empty`)
+    await fs.rmdir(`${base}/empty`)
+    await fs.rm(base, { recursive: true })
+    expect(await fs.readdir(base).catch((e: { code: string }) => e.code)).toBe('ENOENT')
+  } finally {
+    proxy.setPlan(undefined)
+    fs.close()
+  }
+  expect(proxy.faults - refusedBefore).toBe(1)
+})
