@@ -130,9 +130,13 @@ export async function rename(backend: Backend, source: S3Path, target: S3Path, s
   const limiter = new Limiter(settings.copyConcurrency)
   const results = await Promise.allSettled(
     objects.map((object) =>
-      limiter.run(() =>
-        copyObject(backend, childPath(source.bucket, object.key), childPath(target.bucket, toPrefix + object.key.slice(fromPrefix.length)), settings, options),
-      ),
+      limiter.run(async (): Promise<unknown> => {
+        const to = childPath(target.bucket, toPrefix + object.key.slice(fromPrefix.length))
+        // A directory marker has no data to copy, and some servers cannot copy one (SeaweedFS keeps it
+        // as a directory and answers NoSuchKey): it is written anew.
+        if (object.key.endsWith('/') && object.size === 0) return backend.writeFile(to, new Uint8Array(0), options)
+        return copyObject(backend, childPath(source.bucket, object.key), to, settings, options)
+      }),
     ),
   )
   const copied = objects.filter((_, i) => results[i]!.status === 'fulfilled').map((o) => o.key)

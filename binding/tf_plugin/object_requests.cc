@@ -146,6 +146,14 @@ engine::Status CopyObjects(BlockingEngine& engine, const std::vector<ObjectCopy>
   };
   for (size_t i = 0; i < copies.size(); i++) {
     const ObjectCopy& copy = copies[i];
+    // A directory marker has no data to copy, and some servers cannot copy one (SeaweedFS keeps it
+    // as a directory and answers NoSuchKey): it is written anew (lib/copy.ts does the same).
+    if (copy.size == 0 && !copy.source.key.empty() && copy.source.key.back() == '/') {
+      engine::Status status = PutObject(engine, copy.target, nullptr, 0, ChecksumAlgorithm::kNone, nullptr);
+      copied[i] = status.ok();
+      if (!status.ok() && first_error.ok()) first_error = status;
+      continue;
+    }
     if (copy.size > kMaxCopyObject) {
       engine::Status status = CopyObject(engine, copy.source, copy.target, copy.size, copy.etag, checksum);
       copied[i] = status.ok();

@@ -52,3 +52,21 @@ test('a server without DeleteObjects (GCS answers NotImplemented): found out onc
   }
   expect(proxy.faults - refusedBefore).toBe(1)
 })
+
+test("a server that cannot copy a dir/ marker (SeaweedFS answers NoSuchKey): a directory rename writes the marker anew and moves everything", async () => {
+  proxy.setPlan({ kind: 'uncopyable-markers', every: 1 })
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
+  const base = url(uniquePrefix('markers'))
+  try {
+    await fs.mkdir(`${base}/dir/sub/empty`, { recursive: true })
+    await fs.writeFile(`${base}/dir/sub/file`, 'moved')
+    await fs.rename(`${base}/dir`, `${base}/moved`)
+    expect((await fs.stat(`${base}/moved/sub/empty`)).isDirectory()).toBe(true)
+    expect((await fs.readFile(`${base}/moved/sub/file`)).toString()).toBe('moved')
+    expect(await fs.exists(`${base}/dir`)).toBe(false)
+    await fs.rm(base, { recursive: true })
+  } finally {
+    proxy.setPlan(undefined)
+    fs.close()
+  }
+})

@@ -21,6 +21,8 @@ import { Transform } from 'node:stream'
  * - `ignore-checksums`: as a server that accepts S3 checksum headers and ignores them answers: every
  *   request is forwarded, and no answer names a checksum (x-amz-checksum-*); the faults counted are
  *   the requests that carried one.
+ * - `uncopyable-markers`: a CopyObject whose source is a `dir/` marker is answered 404 NoSuchKey, as
+ *   SeaweedFS answers it (it keeps markers as directories), without forwarding; others pass.
  * - `refuse-batch-delete`: DeleteObjects (`POST ?delete`) is answered 501 NotImplemented, as GCS's
  *   XML API answers it, without forwarding; other requests pass.
  * - `amzn-request-id`: every answer names its request id as moto does, `x-amzn-requestid`, not
@@ -45,6 +47,7 @@ export type FaultKind =
   | 'expired-token'
   | 'amzn-request-id'
   | 'refuse-batch-delete'
+  | 'uncopyable-markers'
 
 export interface FaultPlan {
   kind: FaultKind
@@ -134,7 +137,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       (name) => (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-mode') || name === 'x-amz-sdk-checksum-algorithm',
     )
     const eligible = (current?.kind !== 'refuse-checksums' && current?.kind !== 'ignore-checksums') || carriesChecksum
-    const faulted = current !== undefined && !['refuse', 'expired-token', 'refuse-batch-delete'].includes(current.kind) && eligible && due(request.method ?? '', request.url ?? '', request.headers)
+    const faulted = current !== undefined && !['refuse', 'expired-token', 'refuse-batch-delete', 'uncopyable-markers'].includes(current.kind) && eligible && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
 
@@ -153,6 +156,17 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     if (current?.kind === 'expired-token' && current.matches?.(request.method ?? '', request.url ?? '', request.headers)) {
       faults++
       const error = s3Error(400, 'ExpiredToken', 'The provided token has expired.')
+      request.resume()
+      request.on('end', () => {
+        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
+        response.end(error.body)
+      })
+      return
+    }
+
+    if (current?.kind === 'uncopyable-markers' && request.method === 'PUT' && /\/$/.test(decodeURIComponent(String(request.headers['x-amz-copy-source'] ?? '').split('?')[0]!))) {
+      faults++
+      const error = s3Error(404, 'NoSuchKey', 'The specified key does not exist.')
       request.resume()
       request.on('end', () => {
         response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })

@@ -84,6 +84,17 @@ describe('Python TensorFlow with the plugin', () => {
     }
   })
 
+  test('the conformance scenario against a server that cannot copy dir/ markers (as SeaweedFS): renames write them anew', async () => {
+    const proxy = await startFaultProxy(server.port)
+    try {
+      proxy.setPlan({ kind: 'uncopyable-markers', every: 1 })
+      const { result } = await runTensorFlowAt(proxy.endpoint, {}, 'scenario', url(uniquePrefix('tf-markers')), scenarioFile)
+      expectScenario(result as Outcome[], (code) => TF_ERRORS[code] ?? code)
+    } finally {
+      await proxy.close()
+    }
+  })
+
   test('TFRecord datasets, summaries read by TensorBoard, a SavedModel, GFile seek, append, flush, and a dropped writer', async () => {
     const prefix = uniquePrefix('tf-workloads')
     const result = runTensorFlow('workloads', url(prefix)) as {
