@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -52,7 +53,23 @@ export function createS3Client(config: ResolvedConfig): S3Client {
     }),
   }))
   client.middlewareStack.add(withConfiguredHeaders(config), { step: 'build', name: 's3fsConfiguredHeaders' })
+  client.middlewareStack.add(withBatchDeleteMd5(), { step: 'build', name: 's3fsBatchDeleteMd5' })
   return client
+}
+
+/**
+ * DeleteObjects with a Content-MD5, as the native engine and the plugin send it: current SDKs send
+ * only a CRC32, which servers that require Content-MD5 for batch deletes (as S3 once did) refuse.
+ */
+function withBatchDeleteMd5(): BuildMiddleware<ServiceInputTypes, ServiceOutputTypes> {
+  return (next) => async (args) => {
+    const request = args.request as HttpRequest
+    const body: unknown = request.body
+    if (request.method === 'POST' && request.query?.delete !== undefined && (typeof body === 'string' || body instanceof Uint8Array)) {
+      request.headers['content-md5'] = createHash('md5').update(body).digest('base64')
+    }
+    return next(args)
+  }
 }
 
 /** Adds what the configuration asks each request to carry (lib/request-options.ts), before signing. */

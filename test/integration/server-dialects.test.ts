@@ -70,3 +70,19 @@ test("a server that cannot copy a dir/ marker (SeaweedFS answers NoSuchKey): a d
     fs.close()
   }
 })
+
+test('a server that requires Content-MD5 on batch deletes: every backend sends it', async () => {
+  proxy.setPlan({ kind: 'require-batch-delete-md5', every: 1 })
+  const refusedBefore = proxy.faults
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
+  const base = url(uniquePrefix('delete-md5'))
+  try {
+    await Promise.all(Array.from({ length: 5 }, (_, i) => fs.writeFile(`${base}/${i}`, `${i}`)))
+    await fs.rm(base, { recursive: true })
+    expect(await fs.readdir(base).catch((e: { code: string }) => e.code)).toBe('ENOENT')
+  } finally {
+    proxy.setPlan(undefined)
+    fs.close()
+  }
+  expect(proxy.faults - refusedBefore).toBe(0)
+})

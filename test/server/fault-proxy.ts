@@ -23,6 +23,8 @@ import { Transform } from 'node:stream'
  *   the requests that carried one.
  * - `uncopyable-markers`: a CopyObject whose source is a `dir/` marker is answered 404 NoSuchKey, as
  *   SeaweedFS answers it (it keeps markers as directories), without forwarding; others pass.
+ * - `require-batch-delete-md5`: DeleteObjects without a Content-MD5 is answered 400 InvalidRequest,
+ *   as servers that require it answer, without forwarding; others pass.
  * - `refuse-batch-delete`: DeleteObjects (`POST ?delete`) is answered 501 NotImplemented, as GCS's
  *   XML API answers it, without forwarding; other requests pass.
  * - `amzn-request-id`: every answer names its request id as moto does, `x-amzn-requestid`, not
@@ -48,6 +50,7 @@ export type FaultKind =
   | 'amzn-request-id'
   | 'refuse-batch-delete'
   | 'uncopyable-markers'
+  | 'require-batch-delete-md5'
 
 export interface FaultPlan {
   kind: FaultKind
@@ -137,7 +140,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       (name) => (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-mode') || name === 'x-amz-sdk-checksum-algorithm',
     )
     const eligible = (current?.kind !== 'refuse-checksums' && current?.kind !== 'ignore-checksums') || carriesChecksum
-    const faulted = current !== undefined && !['refuse', 'expired-token', 'refuse-batch-delete', 'uncopyable-markers'].includes(current.kind) && eligible && due(request.method ?? '', request.url ?? '', request.headers)
+    const faulted = current !== undefined && !['refuse', 'expired-token', 'refuse-batch-delete', 'uncopyable-markers', 'require-batch-delete-md5'].includes(current.kind) && eligible && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
 
@@ -167,6 +170,17 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     if (current?.kind === 'uncopyable-markers' && request.method === 'PUT' && /\/$/.test(decodeURIComponent(String(request.headers['x-amz-copy-source'] ?? '').split('?')[0]!))) {
       faults++
       const error = s3Error(404, 'NoSuchKey', 'The specified key does not exist.')
+      request.resume()
+      request.on('end', () => {
+        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
+        response.end(error.body)
+      })
+      return
+    }
+
+    if (current?.kind === 'require-batch-delete-md5' && request.method === 'POST' && /[?&]delete(=|&|$)/.test(request.url ?? '') && request.headers['content-md5'] === undefined) {
+      faults++
+      const error = s3Error(400, 'InvalidRequest', 'Missing required header for this request: Content-MD5')
       request.resume()
       request.on('end', () => {
         response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
