@@ -47,7 +47,7 @@ export interface S3FileSystemOptions extends RequestOptions {
   caFile?: string
   /** S3_CONNECT_TIMEOUT_MSEC; default 3000. */
   connectTimeoutMs?: number
-  /** S3_REQUEST_TIMEOUT_MSEC: a response that makes no progress for this long fails with ETIMEDOUT. */
+  /** S3_REQUEST_TIMEOUT_MSEC: a response that makes no progress for this long fails with ETIMEDOUT; default 30 s. */
   requestTimeoutMs?: number
   /**
    * S3FS_OPERATION_TIMEOUT_MSEC: every call that returns a Promise settles within this long, retries
@@ -140,6 +140,11 @@ export interface ResolvedConfig extends ResolvedRequestOptions {
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024
+/**
+ * A response that moves no byte for this long fails by default: a server that misbehaves (a 206
+ * promising a byte it never sends) must not hang a call forever. S3 keeps slow answers alive.
+ */
+const DEFAULT_STALL_TIMEOUT_MS = 30_000
 /** The CRT's levels by name; debug and trace are accepted and capped at info (what is above it logs request details). */
 const LOG_LEVELS = ['off', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']
 const HIGHEST_LOG_LEVEL = LOG_LEVELS.indexOf('info')
@@ -257,7 +262,7 @@ export function resolveConfig(options: S3FileSystemOptions = {}): ResolvedConfig
     verifySsl: options.verifySsl ?? flag(env.S3_VERIFY_SSL) ?? true,
     caFile: readableCaFile(useHttps, options.caFile, env, profile),
     connectTimeoutMs: integer(options.connectTimeoutMs ?? env.S3_CONNECT_TIMEOUT_MSEC, 'S3_CONNECT_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 3000,
-    requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,
+    requestTimeoutMs: integer(options.requestTimeoutMs ?? env.S3_REQUEST_TIMEOUT_MSEC, 'S3_REQUEST_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? DEFAULT_STALL_TIMEOUT_MS,
     operationTimeoutMs: integer(options.operationTimeoutMs ?? env.S3FS_OPERATION_TIMEOUT_MSEC, 'S3FS_OPERATION_TIMEOUT_MSEC', 1, MAX_TIMEOUT_MS) ?? 0,
     partSize,
     checksum: checksum as ChecksumChoice,

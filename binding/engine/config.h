@@ -34,7 +34,7 @@ struct Config {
   std::string ca_file;
   uint32_t connect_timeout_ms = 3000;
   // A connection that moves no bytes for this long (rounded up to whole seconds) fails; 0: never.
-  uint32_t request_timeout_ms = 0;
+  uint32_t request_timeout_ms = 30000;
   size_t part_size = 8 * 1024 * 1024;
   uint32_t max_connections = 0;
   // Ranged parts of one whole-object read in flight at once.

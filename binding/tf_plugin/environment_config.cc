@@ -209,7 +209,7 @@ PluginConfig ConfigFromEnvironment(engine::Status& error) {
   n = config.connect_timeout_ms;
   if (!Integer("S3_CONNECT_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return plugin;
   config.connect_timeout_ms = static_cast<uint32_t>(n);
-  n = 0;
+  n = config.request_timeout_ms;
   if (!Integer("S3_REQUEST_TIMEOUT_MSEC", 1, kMaxTimeoutMs, n, error)) return plugin;
   config.request_timeout_ms = static_cast<uint32_t>(n);
   n = config.part_size;

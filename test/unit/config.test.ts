@@ -15,7 +15,7 @@ describe('resolveConfig reads the environment as TensorFlow does', () => {
       useHttps: true,
       verifySsl: true,
       connectTimeoutMs: 3000,
-      requestTimeoutMs: 0,
+      requestTimeoutMs: 30_000,
       partSize: 8 * 1024 * 1024,
       unsignedRequests: false,
       logLevel: 0,
