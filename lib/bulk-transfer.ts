@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import type { Backend, CallOptions } from './backend.js'
 import { computeChecksum, type StoredChecksum } from './checksums.js'
-import { hasCode, outOfRange, S3FsError } from './errors.js'
+import { hasCode, invalidArgType, localFileError, outOfRange, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
 import { multipartEtagOf, uploadPartSize } from './multipart.js'
@@ -133,7 +133,9 @@ async function downloadJob(backend: Backend, job: Job, partSize: number, options
     const remote = 'checksum' in job ? job : { ...job, checksum: (await backend.head(job.remote, options)).checksum }
     if (await holdsContent(job.local, remote, partSize)) return false
   }
-  await mkdir(path.dirname(job.local), { recursive: true })
+  await mkdir(path.dirname(job.local), { recursive: true }).catch((error: unknown) => {
+    throw localFileError(error, 'download', path.dirname(job.local), job.remote.url)
+  })
   await backend.download(job.remote, job.local, { ...options, onBytes })
   return true
 }
@@ -163,10 +165,11 @@ export function uploadFile(backend: Backend, local: string, size: number, remote
 /** Every object under a prefix into a local directory, in parallel, skipping files already there. */
 /** Checked before any request: a concurrency below one would never start a transfer. */
 export function checkTransferOptions(options: TransferOptions): void {
-  const { concurrency } = options
+  const { concurrency, onProgress } = options
   if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
     throw outOfRange('concurrency', 'an integer >= 1', concurrency)
   }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArgType('options.onProgress', 'a function', onProgress)
 }
 
 export async function downloadTree(backend: Backend, prefix: S3Path, localDir: string, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {

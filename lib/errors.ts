@@ -142,6 +142,21 @@ export function invalidArgType(name: string, expected: string, received: unknown
   return Object.assign(new TypeError(`The "${name}" argument must be ${expected}. Received ${kind}`), { code: 'ERR_INVALID_ARG_TYPE' as const })
 }
 
+/** A local file's failure (ENOENT, EACCES, ENAMETOOLONG, ...) as an S3FsError with the system's code, naming the file. */
+export function localFileError(error: unknown, op: string, localPath: string, url: string): S3FsError {
+  const { code = 'EIO', message = String(error) } = error as NodeJS.ErrnoException
+  // Node's message starts with its code, which the S3FsError's own starts with already.
+  return new S3FsError(code, `${localPath}: ${message.replace(/^[A-Z]+: /, '')}`, { op, url, cause: error })
+}
+
+/** A local path as node:fs takes one: a string without NUL bytes, else the same argument error node:fs raises. */
+export function checkLocalPath(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string') throw invalidArgType(name, 'a string', value)
+  if (value.includes('\0')) {
+    throw Object.assign(new TypeError(`The argument '${name}' must be a string without null bytes. Received ${JSON.stringify(value)}`), { code: 'ERR_INVALID_ARG_VALUE' as const })
+  }
+}
+
 /** Checks `options.signal` as node:fs does: absent, or an AbortSignal. */
 export function checkSignal(options: { signal?: unknown } | null | undefined): void {
   const signal = options?.signal

@@ -7,7 +7,7 @@ import { resolveConfig, type ResolvedConfig, type S3FileSystemOptions } from './
 import { checkTransferOptions, downloadFile, type UploadOptions, downloadTree, type TransferOptions, type TransferSummary, uploadFile, uploadTree } from './bulk-transfer.js'
 import { appendFile, copyObject, copyTree, rename } from './copy.js'
 import { mkdir, type MkdirOptions, refuseDirectoryTarget, removeTree, rmdir } from './directories.js'
-import { checkSignal, hasCode, invalidArgType, OperationDeadline, S3FsError } from './errors.js'
+import { checkLocalPath, checkSignal, hasCode, invalidArgType, OperationDeadline, S3FsError } from './errors.js'
 import { glob } from './glob.js'
 import { JsBackend } from './js/backend.js'
 import { limitBackend, Limiter } from './limiter.js'
@@ -183,7 +183,7 @@ export class S3FileSystem {
    * `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async download(url: string, localPath: string, options?: TransferOptions): Promise<TransferSummary> {
-    if (typeof localPath !== 'string') throw invalidArgType('localPath', 'a string', localPath)
+    checkLocalPath('localPath', localPath)
     options = this.#bounded(options)
     checkTransferOptions(options)
     const path = parseS3Url(url, 'download')
@@ -198,7 +198,7 @@ export class S3FileSystem {
    * are skipped; `onProgress` hears of bytes as they move and of each file as it finishes.
    */
   async upload(localPath: string, url: string, options?: UploadOptions | null): Promise<TransferSummary> {
-    if (typeof localPath !== 'string') throw invalidArgType('localPath', 'a string', localPath)
+    checkLocalPath('localPath', localPath)
     options = this.#bounded(options)
     checkTransferOptions(options)
     resolveAttributes(parseS3Url(url, 'upload').key, options, 'upload', url)

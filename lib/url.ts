@@ -15,6 +15,9 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.\-_]{1,61}[a-z0-9]$/
  * Parses `s3://bucket/key`. The key is taken verbatim (no percent-decoding, no normalisation of
  * `//` or `..`): S3 keys are byte strings, and `s3://b/a%20b` names the key `a%20b`.
  */
+/** Half of a UTF-16 surrogate pair without its other half: no UTF-8 encoding exists for it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
 export function parseS3Url(url: unknown, op: string): S3Path {
   if (typeof url !== 'string') {
     throw new S3FsError('EINVAL', `the path must be a string, got ${typeof url}`, { op, url: String(url) })
@@ -28,6 +31,9 @@ export function parseS3Url(url: unknown, op: string): S3Path {
   const key = slash === -1 ? '' : rest.slice(slash + 1)
   if (bucket === '') throw new S3FsError('EINVAL', 'the URL names no bucket', { op, url })
   if (!BUCKET_NAME.test(bucket)) throw new S3FsError('EINVAL', `invalid bucket name '${bucket}'`, { op, url })
+  if (LONE_SURROGATE.test(key)) {
+    throw new S3FsError('EINVAL', 'the key is not well-formed Unicode (it has a lone surrogate), which S3 keys in UTF-8 cannot hold', { op, url })
+  }
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
     throw new S3FsError('ENAMETOOLONG', `the key is longer than ${MAX_KEY_BYTES} bytes`, { op, url })
   }

@@ -40,7 +40,7 @@ import type {
 import { type ChecksumAlgorithm, type StoredChecksum, algorithmOf, computeChecksum, multipartChecksumType, storedChecksum, WIRE_NAMES } from '../checksums.js'
 import { endpointOf, UploadChecksum } from '../checksum-support.js'
 import type { ResolvedConfig } from '../config.js'
-import { abortError, codeForS3Error, hasCode, S3FsError } from '../errors.js'
+import { abortError, codeForS3Error, hasCode, localFileError, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
 import { uploadPartSize } from '../multipart.js'
 import type { ResolvedAttributes } from '../object-attributes.js'
@@ -336,7 +336,9 @@ export class JsBackend implements Backend {
     const temp = `${localPath}.s3fs-${process.pid}-${Math.random().toString(36).slice(2)}`
     for (let attempt = 1; ; attempt++) {
       const head = await this.#headOfFile('download', path, options)
-      const file = await open(temp, 'w')
+      const file = await open(temp, 'w').catch((error: unknown) => {
+        throw localFileError(error, 'download', localPath, path.url)
+      })
       try {
         await this.#downloadParts(path, head, file, options)
         await file.close()
@@ -348,7 +350,7 @@ export class JsBackend implements Backend {
         await rm(temp, { force: true })
         // Replaced while it was read: the new version, whole.
         if (hasCode(error, 'ESTALE') && attempt < READ_ATTEMPTS) continue
-        throw error
+        throw error instanceof S3FsError ? error : localFileError(error, 'download', localPath, path.url)
       }
     }
   }

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import { afterAll, expect, test } from 'vitest'
 
-import { S3FileSystem, type TransferProgress } from '../../lib/index.js'
+import { S3FileSystem, S3FsError, type TransferProgress } from '../../lib/index.js'
 import { startFaultProxy } from '../server/fault-proxy.js'
 import { randomData, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
@@ -37,6 +37,24 @@ test('a failed download leaves no file behind; a missing local file is ENOENT na
   const error = await fs.upload(path.join(dir, 'no-such-file'), url('x')).catch((e: unknown) => e)
   expect(error).toMatchObject({ code: 'ENOENT' })
   expect((error as Error).message).toContain('no-such-file')
+})
+
+test('local paths and options as a careless caller passes them: argument errors as node:fs raises them, or S3FsErrors naming the file', async () => {
+  const key = url(`${uniquePrefix('transfer')}/file.bin`)
+  await fs.writeFile(key, randomData(1000))
+  // Under a file, not a directory: no local directory can be made there.
+  const aFile = path.join(dir, 'a-file')
+  writeFileSync(aFile, 'x')
+  const error = await fs.download(key, path.join(aFile, 'target')).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(S3FsError)
+  // What node:fs says of making a directory where a file is.
+  expect(error).toMatchObject({ code: 'EEXIST' })
+  expect((error as Error).message).toContain(aFile)
+  for (const call of [() => fs.download(key, `${dir}/a\0b`), () => fs.upload(`${dir}/a\0b`, key)]) {
+    await expect(call()).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' })
+  }
+  await expect(fs.download(key, path.join(dir, 'p'), { onProgress: 'yes' as never })).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+  await expect(fs.read(key, null as never, 0, 1, 0)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
 })
 
 test('downloading a file onto an existing local directory is EISDIR, once in the message, and leaves nothing behind', async () => {

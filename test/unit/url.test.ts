@@ -3,6 +3,11 @@ import { describe, expect, test } from 'vitest'
 import { parseS3Url } from '../../lib/url.js'
 
 describe('parseS3Url', () => {
+  test('a key with a lone surrogate is EINVAL (no UTF-8 holds it); a whole pair is a key like any other', () => {
+    for (const key of ['a\uD800', '\uDC00b', 'x\uDBFFy']) expect(() => parseS3Url(`s3://bucket/${key}`, 'op')).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+    expect(parseS3Url('s3://bucket/\uD83D\uDE00.txt', 'op').key).toBe('\uD83D\uDE00.txt')
+  })
+
   test('splits bucket and key, keeping the key verbatim', () => {
     expect(parseS3Url('s3://bucket/a/b.txt', 'op')).toMatchObject({ bucket: 'bucket', key: 'a/b.txt' })
     expect(parseS3Url('s3://bucket/a%20b//c?d#e', 'op')).toMatchObject({ key: 'a%20b//c?d#e' })
