@@ -1,15 +1,15 @@
 // AWS in a box (test/server/aws-box.ts): each credential source and addressing rule on the
 // library's default code paths, with AWS's own host names and addresses and no endpoint override,
 // in a job process inside the emulation's network namespace (test/fixtures/box-client.mjs).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createHash } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 import { type AwsBox, FAR_BUCKET, FAR_REGION, HOME_BUCKET, HOME_REGION, startAwsBox, whyNoAwsBox } from '../server/aws-box.js'
+import { assumeRoleProfile, environmentKeys, podIdentity, sourcesUsed, ssoProfile, webIdentity } from '../server/credential-setups.js'
 import type { IdentitySource } from '../server/identity-services.js'
 import { backendUnderTest, uniquePrefix } from '../helpers.js'
 
@@ -47,10 +47,7 @@ async function job(label: string, bucket: string, setUp: (home: string) => Recor
   const seenBefore = box.s3Requests.length
   const run = await box.run(process.execPath, [client, `s3://${bucket}/${uniquePrefix('box')}`, ...extra], env)
   const outcome = JSON.parse(run.stdout.trim().split('\n').pop() || `{"ok":false,"message":${JSON.stringify(run.stderr)}}`) as Outcome
-  const used: Partial<Record<IdentitySource, number>> = {}
-  for (const source of Object.keys(box.identity.calls) as IdentitySource[]) {
-    if (box.identity.calls[source] !== before[source]) used[source] = box.identity.calls[source] - before[source]
-  }
+  const used = sourcesUsed(box.identity.calls, before)
   matrix.push([label, outcome.ok ? (outcome.rounds !== undefined ? `${outcome.rounds} rounds ✓` : 'round trip ✓') : `✗ ${outcome.message}`])
   return { outcome, used, hosts: [...new Set(box.s3Requests.slice(seenBefore).map((seen) => seen.host))] }
 }
@@ -60,13 +57,13 @@ const VIRTUAL_HOST = `${HOME_BUCKET}.s3.${HOME_REGION}.amazonaws.com`
 
 describe.skipIf(unavailable !== undefined)('AWS in a box: the default code paths, no endpoint override', () => {
   test('environment keys; the bucket addressed virtual-hosted on its regional host name', async () => {
-    const { outcome, hosts } = await job('environment keys', HOME_BUCKET, () => ({ AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }))
+    const { outcome, hosts } = await job('environment keys', HOME_BUCKET, () => environmentKeys(box.rootCredentials))
     expect(outcome).toEqual(ROUND_TRIP)
     expect(hosts).toEqual([VIRTUAL_HOST])
   })
 
   test('AWS_USE_DUALSTACK_ENDPOINT and AWS_USE_FIPS_ENDPOINT lead to the dualstack and FIPS host names', async () => {
-    const keys = { AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }
+    const keys = environmentKeys(box.rootCredentials)
     const dualstack = await job('dualstack endpoint', HOME_BUCKET, () => ({ ...keys, AWS_USE_DUALSTACK_ENDPOINT: 'true' }))
     expect(dualstack.outcome).toEqual(ROUND_TRIP)
     expect(dualstack.hosts).toEqual([`${HOME_BUCKET}.s3.dualstack.${HOME_REGION}.amazonaws.com`])
@@ -89,45 +86,25 @@ describe.skipIf(unavailable !== undefined)('AWS in a box: the default code paths
   })
 
   test('EKS Pod Identity: 169.254.170.23 with the token file', async () => {
-    const { outcome, used } = await job('EKS Pod Identity', HOME_BUCKET, (home) => {
-      writeFileSync(path.join(home, 'token'), box.identity.token)
-      return { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: path.join(home, 'token') }
-    })
+    const { outcome, used } = await job('EKS Pod Identity', HOME_BUCKET, (home) => podIdentity(home, box.identity.token, 'http://169.254.170.23/v1/credentials'))
     expect(outcome).toEqual(ROUND_TRIP)
     expect(used).toEqual({ container: 1 })
   })
 
   test('EKS IRSA: web identity token file and role, through STS at its own host name', async () => {
-    const { outcome, used } = await job('EKS IRSA (web identity)', HOME_BUCKET, (home) => {
-      writeFileSync(path.join(home, 'token'), box.identity.token)
-      return { AWS_WEB_IDENTITY_TOKEN_FILE: path.join(home, 'token'), AWS_ROLE_ARN: 'arn:aws:iam::000000000000:role/s3fs-test-role', AWS_ROLE_SESSION_NAME: 'box' }
-    })
+    const { outcome, used } = await job('EKS IRSA (web identity)', HOME_BUCKET, (home) => webIdentity(home, box.identity.token))
     expect(outcome).toEqual(ROUND_TRIP)
     expect(used).toEqual({ 'sts-web-identity': 1 })
   })
 
   test('a role assumed from a source profile', async () => {
-    const { outcome, used } = await job('assume-role profile', HOME_BUCKET, (home) => {
-      writeFileSync(path.join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${box.rootCredentials.accessKeyId}\naws_secret_access_key = ${box.rootCredentials.secretAccessKey}\n`)
-      writeFileSync(path.join(home, '.aws', 'config'), `[profile ml]\nrole_arn = arn:aws:iam::000000000000:role/s3fs-test-role\nsource_profile = base\n`)
-      return { AWS_PROFILE: 'ml' }
-    })
+    const { outcome, used } = await job('assume-role profile', HOME_BUCKET, (home) => assumeRoleProfile(home, box.rootCredentials))
     expect(outcome).toEqual(ROUND_TRIP)
     expect(used).toEqual({ 'sts-assume-role': 1 })
   })
 
   test('SSO: the portal at its own host name, from the AWS CLI login cache', async () => {
-    const { outcome, used } = await job('SSO (sso_session)', HOME_BUCKET, (home) => {
-      const cache = path.join(home, '.aws', 'sso', 'cache')
-      mkdirSync(cache, { recursive: true })
-      const startUrl = 'https://s3fs-box.awsapps.com/start'
-      writeFileSync(path.join(cache, `${createHash('sha1').update('corp').digest('hex')}.json`), JSON.stringify({ startUrl, region: HOME_REGION, accessToken: box.identity.token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }))
-      writeFileSync(
-        path.join(home, '.aws', 'config'),
-        `[profile dev]\nsso_session = corp\nsso_account_id = 000000000000\nsso_role_name = s3fs-test-role\n\n[sso-session corp]\nsso_region = ${HOME_REGION}\nsso_start_url = ${startUrl}\n`,
-      )
-      return { AWS_PROFILE: 'dev' }
-    })
+    const { outcome, used } = await job('SSO (sso_session)', HOME_BUCKET, (home) => ssoProfile(home, box.identity.token, HOME_REGION))
     expect(outcome).toEqual(ROUND_TRIP)
     expect(used).toEqual({ sso: 1 })
   })
@@ -150,7 +127,7 @@ describe.skipIf(unavailable !== undefined)('AWS in a box: the default code paths
 
   test('a bucket in another region: one 301 from the configured region, then its own regional host', async () => {
     const seenBefore = box.s3Requests.length
-    const { outcome, hosts } = await job(`bucket in ${FAR_REGION}, AWS_REGION=${HOME_REGION}`, FAR_BUCKET, () => ({ AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }))
+    const { outcome, hosts } = await job(`bucket in ${FAR_REGION}, AWS_REGION=${HOME_REGION}`, FAR_BUCKET, () => environmentKeys(box.rootCredentials))
     expect(outcome).toEqual(ROUND_TRIP)
     expect(hosts).toEqual([`${FAR_BUCKET}.s3.${HOME_REGION}.amazonaws.com`, `${FAR_BUCKET}.s3.${FAR_REGION}.amazonaws.com`])
     expect(box.s3Requests.slice(seenBefore).filter((seen) => seen.status === 301)).toHaveLength(1)

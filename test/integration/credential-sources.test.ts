@@ -2,14 +2,14 @@
 // them emulated on loopback (test/server/identity-services.ts) handing out real temporary
 // credentials of the test server. The SDK reads these sources' variables from process.env; each
 // test sets them there and gets a home directory of its own (so a chain of its own).
-import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 import { S3FileSystem } from '../../lib/index.js'
+import { assumeRoleProfile, credentialProcessProfile, podIdentity, sourcesUsed, ssoProfile, webIdentity } from '../server/credential-setups.js'
 import { type IdentityServices, type IdentitySource, startIdentityServices } from '../server/identity-services.js'
 import { server, testEnv, uniquePrefix, url } from '../helpers.js'
 
@@ -61,11 +61,7 @@ async function roundTripWith(setUp: (home: string) => Record<string, string> | P
       else process.env[name] = value
     }
   }
-  const used: Partial<Record<IdentitySource, number>> = {}
-  for (const source of Object.keys(identity.calls) as IdentitySource[]) {
-    if (identity.calls[source] !== before[source]) used[source] = identity.calls[source] - before[source]
-  }
-  return used
+  return sourcesUsed(identity.calls, before)
 }
 
 describe("the AWS SDK's default chain on both backends", () => {
@@ -79,31 +75,19 @@ describe("the AWS SDK's default chain on both backends", () => {
   })
 
   test('EKS Pod Identity: the token read from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', async () => {
-    const used = await roundTripWith((home) => {
-      const tokenFile = path.join(home, 'eks-pod-identity-token')
-      writeFileSync(tokenFile, identity.token)
-      return { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${identity.endpoint}/container`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile }
-    })
+    const used = await roundTripWith((home) => podIdentity(home, identity.token, `${identity.endpoint}/container`))
     expect(used).toEqual({ container: 1 })
   })
 
   test('EKS IRSA: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, through STS', async () => {
-    const used = await roundTripWith((home) => {
-      const tokenFile = path.join(home, 'web-identity-token')
-      writeFileSync(tokenFile, identity.token)
-      return { AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: 'arn:aws:iam::000000000000:role/s3fs-test-role', AWS_ENDPOINT_URL_STS: identity.endpoint }
-    })
+    const used = await roundTripWith((home) => ({ ...webIdentity(home, identity.token), AWS_ENDPOINT_URL_STS: identity.endpoint }))
     expect(used).toEqual({ 'sts-web-identity': 1 })
   })
 
   test('credential_process in the profile', async () => {
     let runs = ''
     const used = await roundTripWith(async (home) => {
-      const keys = await identity.mint()
-      const document = path.join(home, 'process-credentials.json')
-      runs = path.join(home, 'process-runs')
-      writeFileSync(document, JSON.stringify({ Version: 1, AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey, SessionToken: keys.sessionToken, Expiration: keys.expiration.toISOString() }))
-      writeFileSync(path.join(home, '.aws', 'config'), `[profile batch]\ncredential_process = sh -c "echo run >> ${runs}; cat ${document}"\n`)
+      ;({ runs } = credentialProcessProfile(home, await identity.mint()))
       return {}
     }, { profile: 'batch' })
     expect(used).toEqual({})
@@ -111,28 +95,12 @@ describe("the AWS SDK's default chain on both backends", () => {
   })
 
   test('a role assumed from a source profile (role_arn, source_profile)', async () => {
-    const used = await roundTripWith((home) => {
-      writeFileSync(path.join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${server.accessKeyId}\naws_secret_access_key = ${server.secretAccessKey}\n`)
-      writeFileSync(path.join(home, '.aws', 'config'), `[profile ml]\nrole_arn = arn:aws:iam::000000000000:role/s3fs-test-role\nsource_profile = base\nregion = us-east-1\n`)
-      return { AWS_PROFILE: 'ml', AWS_ENDPOINT_URL_STS: identity.endpoint }
-    })
+    const used = await roundTripWith((home) => ({ ...assumeRoleProfile(home, server), AWS_ENDPOINT_URL_STS: identity.endpoint }))
     expect(used).toEqual({ 'sts-assume-role': 1 })
   })
 
   test('SSO (sso_session), from the token cache the AWS CLI\'s login leaves', async () => {
-    const used = await roundTripWith((home) => {
-      const cache = path.join(home, '.aws', 'sso', 'cache')
-      mkdirSync(cache, { recursive: true })
-      const startUrl = 'https://s3fs-test.awsapps.com/start'
-      const expiresAt = new Date(Date.now() + 3600_000).toISOString()
-      writeFileSync(path.join(cache, `${createHash('sha1').update('corp').digest('hex')}.json`), JSON.stringify({ startUrl, region: 'us-east-1', accessToken: identity.token, expiresAt }))
-      writeFileSync(
-        path.join(home, '.aws', 'config'),
-        `[profile dev]\nsso_session = corp\nsso_account_id = 000000000000\nsso_role_name = s3fs-test-role\nregion = us-east-1\n\n` +
-          `[sso-session corp]\nsso_region = us-east-1\nsso_start_url = ${startUrl}\n`,
-      )
-      return { AWS_PROFILE: 'dev', AWS_ENDPOINT_URL_SSO: identity.endpoint }
-    })
+    const used = await roundTripWith((home) => ({ ...ssoProfile(home, identity.token, 'us-east-1'), AWS_ENDPOINT_URL_SSO: identity.endpoint }))
     expect(used).toEqual({ sso: 1 })
   })
 })

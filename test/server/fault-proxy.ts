@@ -107,6 +107,43 @@ function s3Error(status: number, code: string, message: string): { status: numbe
   return { status, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>` }
 }
 
+/** The S3 error a counted fault answers with, without forwarding. */
+function faultAnswer(kind: 'refuse-checksums' | 'slow-down' | 'internal-error', refusalStatus: 400 | 501 | undefined): { status: number; body: string } {
+  if (kind === 'slow-down') return s3Error(503, 'SlowDown', 'Please reduce your request rate.')
+  if (kind === 'internal-error') return s3Error(500, 'InternalError', 'We encountered an internal error.')
+  return refusalStatus === 501
+    ? s3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented.')
+    : s3Error(400, 'InvalidArgument', 'x-amz-checksum-* headers are not supported.')
+}
+
+const BATCH_DELETE = /[?&]delete(=|&|$)/
+/** Kinds that answer as another server does, request by request, rather than fault one request in N. */
+const DIALECTS = new Set<FaultKind>(['expired-token', 'refuse-batch-delete', 'uncopyable-markers', 'require-batch-delete-md5'])
+
+/** How a server of another dialect refuses this request, if it does: every such request, its retries too. */
+function dialectRefusal(plan: FaultPlan | undefined, request: http.IncomingMessage): { status: number; body: string } | undefined {
+  const method = request.method ?? ''
+  const url = request.url ?? ''
+  switch (plan?.kind) {
+    case 'expired-token':
+      return plan.matches?.(method, url, request.headers) ? s3Error(400, 'ExpiredToken', 'The provided token has expired.') : undefined
+    case 'uncopyable-markers': {
+      const source = decodeURIComponent(String(request.headers['x-amz-copy-source'] ?? '').split('?')[0]!)
+      return method === 'PUT' && source.endsWith('/') ? s3Error(404, 'NoSuchKey', 'The specified key does not exist.') : undefined
+    }
+    case 'require-batch-delete-md5':
+      return method === 'POST' && BATCH_DELETE.test(url) && request.headers['content-md5'] === undefined
+        ? s3Error(400, 'InvalidRequest', 'Missing required header for this request: Content-MD5')
+        : undefined
+    case 'refuse-batch-delete':
+      return method === 'POST' && BATCH_DELETE.test(url)
+        ? s3Error(501, 'NotImplemented', 'A header or query you provided requested a function that is not implemented.')
+        : undefined
+    default:
+      return undefined
+  }
+}
+
 /**
  * A loopback HTTP proxy in front of the test server that injects the faults a real network and a
  * busy S3 produce, one request in N, deterministically (a counter, no randomness); the retry of a
@@ -140,72 +177,19 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       (name) => (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-mode') || name === 'x-amz-sdk-checksum-algorithm',
     )
     const eligible = (current?.kind !== 'refuse-checksums' && current?.kind !== 'ignore-checksums') || carriesChecksum
-    const faulted = current !== undefined && !['refuse', 'expired-token', 'refuse-batch-delete', 'uncopyable-markers', 'require-batch-delete-md5'].includes(current.kind) && eligible && due(request.method ?? '', request.url ?? '', request.headers)
+    const faulted = current !== undefined && current.kind !== 'refuse' && !DIALECTS.has(current.kind) && eligible && due(request.method ?? '', request.url ?? '', request.headers)
     const kind = faulted ? current.kind : undefined
     const socket = request.socket
 
-    if (kind === 'refuse-checksums') {
-      const error = current?.refusalStatus === 501
-        ? s3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented.')
-        : s3Error(400, 'InvalidArgument', 'x-amz-checksum-* headers are not supported.')
+    // A fault of these kinds was counted as it was chosen; a dialect's refusal is counted here.
+    const dialect = dialectRefusal(current, request)
+    if (dialect !== undefined) faults++
+    const refusal = kind === 'refuse-checksums' || kind === 'slow-down' || kind === 'internal-error' ? faultAnswer(kind, current?.refusalStatus) : dialect
+    if (refusal !== undefined) {
       request.resume()
       request.on('end', () => {
-        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
-        response.end(error.body)
-      })
-      return
-    }
-
-    if (current?.kind === 'expired-token' && current.matches?.(request.method ?? '', request.url ?? '', request.headers)) {
-      faults++
-      const error = s3Error(400, 'ExpiredToken', 'The provided token has expired.')
-      request.resume()
-      request.on('end', () => {
-        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
-        response.end(error.body)
-      })
-      return
-    }
-
-    if (current?.kind === 'uncopyable-markers' && request.method === 'PUT' && /\/$/.test(decodeURIComponent(String(request.headers['x-amz-copy-source'] ?? '').split('?')[0]!))) {
-      faults++
-      const error = s3Error(404, 'NoSuchKey', 'The specified key does not exist.')
-      request.resume()
-      request.on('end', () => {
-        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
-        response.end(error.body)
-      })
-      return
-    }
-
-    if (current?.kind === 'require-batch-delete-md5' && request.method === 'POST' && /[?&]delete(=|&|$)/.test(request.url ?? '') && request.headers['content-md5'] === undefined) {
-      faults++
-      const error = s3Error(400, 'InvalidRequest', 'Missing required header for this request: Content-MD5')
-      request.resume()
-      request.on('end', () => {
-        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
-        response.end(error.body)
-      })
-      return
-    }
-
-    if (current?.kind === 'refuse-batch-delete' && request.method === 'POST' && /[?&]delete(=|&|$)/.test(request.url ?? '')) {
-      faults++
-      const error = s3Error(501, 'NotImplemented', 'A header or query you provided requested a function that is not implemented.')
-      request.resume()
-      request.on('end', () => {
-        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
-        response.end(error.body)
-      })
-      return
-    }
-
-    if (kind === 'slow-down' || kind === 'internal-error') {
-      const error = kind === 'slow-down' ? s3Error(503, 'SlowDown', 'Please reduce your request rate.') : s3Error(500, 'InternalError', 'We encountered an internal error.')
-      request.resume()
-      request.on('end', () => {
-        response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(error.body) })
-        response.end(error.body)
+        response.writeHead(refusal.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'fault-proxy', 'Content-Length': Buffer.byteLength(refusal.body) })
+        response.end(refusal.body)
       })
       return
     }

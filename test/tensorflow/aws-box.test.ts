@@ -2,7 +2,7 @@
 // CRT's default credentials chain and the plugin's addressing on their default code paths, with
 // AWS's own host names and addresses and no endpoint override.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 import { tensorflowPluginPath } from '../../lib/index.js'
 import { type AwsBox, FAR_BUCKET, FAR_REGION, HOME_BUCKET, HOME_REGION, startAwsBox, whyNoAwsBox } from '../server/aws-box.js'
+import { assumeRoleProfile, environmentKeys, podIdentity, sourcesUsed, webIdentity } from '../server/credential-setups.js'
 import type { IdentitySource } from '../server/identity-services.js'
 import { uniquePrefix } from '../helpers.js'
 
@@ -54,10 +55,7 @@ async function job(label: string, bucket: string, setUp: (home: string) => Recor
   }
   const written = parse(await box.run(python, [surface, plugin, 'write', base, 'small:1000', `large:${LARGE}`], env))
   const outcome = JSON.stringify(written) === JSON.stringify({ small: { ok: true }, large: { ok: true } }) ? parse(await box.run(python, [surface, plugin, 'read', base, 'small', 'large'], env)) : written
-  const used: Partial<Record<IdentitySource, number>> = {}
-  for (const source of Object.keys(box.identity.calls) as IdentitySource[]) {
-    if (box.identity.calls[source] !== before[source]) used[source] = box.identity.calls[source] - before[source]
-  }
+  const used = sourcesUsed(box.identity.calls, before)
   const read = outcome as Record<string, { sha256?: string }>
   matrix.push([label, read.small?.sha256 && read.large?.sha256 ? 'written and read back ✓' : `✗ ${JSON.stringify(outcome).slice(0, 300)}`])
   return { outcome, used, hosts: [...new Set(box.s3Requests.slice(seenBefore).map((seen) => seen.host))] }
@@ -67,13 +65,13 @@ const READ_BACK = { small: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }, 
 
 describe.skipIf(unavailable !== undefined)('the plugin in AWS in a box: the CRT default chain, no endpoint override', () => {
   test('environment keys; the bucket addressed virtual-hosted on its regional host name', async () => {
-    const { outcome, hosts } = await job('environment keys', HOME_BUCKET, () => ({ AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }))
+    const { outcome, hosts } = await job('environment keys', HOME_BUCKET, () => environmentKeys(box.rootCredentials))
     expect(outcome).toEqual(READ_BACK)
     expect(hosts).toEqual([`${HOME_BUCKET}.s3.${HOME_REGION}.amazonaws.com`])
   })
 
   test('AWS_USE_DUALSTACK_ENDPOINT and AWS_USE_FIPS_ENDPOINT lead to the dualstack and FIPS host names', async () => {
-    const keys = { AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }
+    const keys = environmentKeys(box.rootCredentials)
     const dualstack = await job('dualstack endpoint', HOME_BUCKET, () => ({ ...keys, AWS_USE_DUALSTACK_ENDPOINT: 'true' }))
     expect(dualstack.outcome).toEqual(READ_BACK)
     expect(dualstack.hosts).toEqual([`${HOME_BUCKET}.s3.dualstack.${HOME_REGION}.amazonaws.com`])
@@ -95,29 +93,19 @@ describe.skipIf(unavailable !== undefined)('the plugin in AWS in a box: the CRT 
   })
 
   test('EKS Pod Identity: 169.254.170.23 with the token file', async () => {
-    const { outcome, used } = await job('EKS Pod Identity', HOME_BUCKET, (home) => {
-      writeFileSync(path.join(home, 'token'), box.identity.token)
-      return { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: path.join(home, 'token') }
-    })
+    const { outcome, used } = await job('EKS Pod Identity', HOME_BUCKET, (home) => podIdentity(home, box.identity.token, 'http://169.254.170.23/v1/credentials'))
     expect(outcome).toEqual(READ_BACK)
     expect(used.container).toBeGreaterThanOrEqual(1)
   })
 
   test('EKS IRSA: web identity token file and role, through STS at its own host name', async () => {
-    const { outcome, used } = await job('EKS IRSA (web identity)', HOME_BUCKET, (home) => {
-      writeFileSync(path.join(home, 'token'), box.identity.token)
-      return { AWS_WEB_IDENTITY_TOKEN_FILE: path.join(home, 'token'), AWS_ROLE_ARN: 'arn:aws:iam::000000000000:role/s3fs-test-role', AWS_ROLE_SESSION_NAME: 'box' }
-    })
+    const { outcome, used } = await job('EKS IRSA (web identity)', HOME_BUCKET, (home) => webIdentity(home, box.identity.token))
     expect(outcome).toEqual(READ_BACK)
     expect(used['sts-web-identity']).toBeGreaterThanOrEqual(1)
   })
 
   test('a role assumed from a source profile', async () => {
-    const { outcome, used } = await job('assume-role profile', HOME_BUCKET, (home) => {
-      writeFileSync(path.join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${box.rootCredentials.accessKeyId}\naws_secret_access_key = ${box.rootCredentials.secretAccessKey}\n`)
-      writeFileSync(path.join(home, '.aws', 'config'), `[profile ml]\nrole_arn = arn:aws:iam::000000000000:role/s3fs-test-role\nsource_profile = base\n`)
-      return { AWS_PROFILE: 'ml' }
-    })
+    const { outcome, used } = await job('assume-role profile', HOME_BUCKET, (home) => assumeRoleProfile(home, box.rootCredentials))
     expect(outcome).toEqual(READ_BACK)
     expect(used['sts-assume-role']).toBeGreaterThanOrEqual(1)
   })
@@ -143,7 +131,7 @@ describe.skipIf(unavailable !== undefined)('the plugin in AWS in a box: the CRT 
   }, 180_000)
 
   test('a bucket in another region: a 301 from the configured region, then its own regional host', async () => {
-    const { outcome, hosts } = await job(`bucket in ${FAR_REGION}, AWS_REGION=${HOME_REGION}`, FAR_BUCKET, () => ({ AWS_ACCESS_KEY_ID: box.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.rootCredentials.secretAccessKey }))
+    const { outcome, hosts } = await job(`bucket in ${FAR_REGION}, AWS_REGION=${HOME_REGION}`, FAR_BUCKET, () => environmentKeys(box.rootCredentials))
     expect(outcome).toEqual(READ_BACK)
     expect(hosts).toEqual(expect.arrayContaining([`${FAR_BUCKET}.s3.${HOME_REGION}.amazonaws.com`, `${FAR_BUCKET}.s3.${FAR_REGION}.amazonaws.com`]))
   })

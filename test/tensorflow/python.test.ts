@@ -12,7 +12,8 @@ import { computeChecksum } from '../../lib/checksums.js'
 import { tensorflowPluginPath } from '../../lib/index.js'
 import { expectScenario, type Outcome, scenarioFile } from '../conformance-scenario.js'
 import { startMinio } from '../../lib/cli/local-minio.js'
-import { startFaultProxy } from '../server/fault-proxy.js'
+import { type FaultKind, startFaultProxy } from '../server/fault-proxy.js'
+import { credentialProcessProfile, podIdentity } from '../server/credential-setups.js'
 import { type IdentityServices, startIdentityServices } from '../server/identity-services.js'
 import { BUCKET, expectNoMultipartUploads, reference, server, testFs, uniquePrefix, url } from '../helpers.js'
 
@@ -72,27 +73,25 @@ describe('Python TensorFlow with the plugin', () => {
     expectScenario(outcomes, (code) => TF_ERRORS[code] ?? code)
   })
 
-  test('the conformance scenario against a server without DeleteObjects (as GCS): found out once, then key by key', async () => {
+  /** The conformance scenario through a proxy answering as another server does; how many requests it refused. */
+  async function scenarioBehind(kind: FaultKind, label: string): Promise<number> {
     const proxy = await startFaultProxy(server.port)
     try {
-      proxy.setPlan({ kind: 'refuse-batch-delete', every: 1 })
-      const { result } = await runTensorFlowAt(proxy.endpoint, {}, 'scenario', url(uniquePrefix('tf-no-batch-delete')), scenarioFile)
+      proxy.setPlan({ kind, every: 1 })
+      const { result } = await runTensorFlowAt(proxy.endpoint, {}, 'scenario', url(uniquePrefix(label)), scenarioFile)
       expectScenario(result as Outcome[], (code) => TF_ERRORS[code] ?? code)
-      expect(proxy.faults).toBe(1)
+      return proxy.faults
     } finally {
       await proxy.close()
     }
+  }
+
+  test('the conformance scenario against a server without DeleteObjects (as GCS): found out once, then key by key', async () => {
+    expect(await scenarioBehind('refuse-batch-delete', 'tf-no-batch-delete')).toBe(1)
   })
 
   test('the conformance scenario against a server that cannot copy dir/ markers (as SeaweedFS): renames write them anew', async () => {
-    const proxy = await startFaultProxy(server.port)
-    try {
-      proxy.setPlan({ kind: 'uncopyable-markers', every: 1 })
-      const { result } = await runTensorFlowAt(proxy.endpoint, {}, 'scenario', url(uniquePrefix('tf-markers')), scenarioFile)
-      expectScenario(result as Outcome[], (code) => TF_ERRORS[code] ?? code)
-    } finally {
-      await proxy.close()
-    }
+    await scenarioBehind('uncopyable-markers', 'tf-markers')
   })
 
   test('TFRecord datasets, summaries read by TensorBoard, a SavedModel, GFile seek, append, flush, and a dropped writer', async () => {
@@ -343,11 +342,7 @@ describe('credentials through the plugin', () => {
   test('credential_process in the profile named by AWS_PROFILE', async () => {
     let runs = ''
     const result = await roundTripWith(async (home) => {
-      const keys = await identity.mint()
-      const document = path.join(home, 'process-credentials.json')
-      runs = path.join(home, 'process-runs')
-      writeFileSync(document, JSON.stringify({ Version: 1, AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey, SessionToken: keys.sessionToken, Expiration: keys.expiration.toISOString() }))
-      writeFileSync(path.join(home, '.aws', 'config'), `[profile batch]\ncredential_process = sh -c "echo run >> ${runs}; cat ${document}"\n`)
+      ;({ runs } = credentialProcessProfile(home, await identity.mint()))
       return { AWS_PROFILE: 'batch' }
     })
     expect(result).toEqual({ object: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } })
@@ -356,11 +351,7 @@ describe('credentials through the plugin', () => {
 
   test('EKS Pod Identity: the container endpoint with the token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', async () => {
     const before = identity.calls.container
-    const result = await roundTripWith((home) => {
-      const tokenFile = path.join(home, 'eks-pod-identity-token')
-      writeFileSync(tokenFile, identity.token)
-      return { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${identity.endpoint}/container`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile }
-    })
+    const result = await roundTripWith((home) => podIdentity(home, identity.token, `${identity.endpoint}/container`))
     expect(result).toEqual({ object: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } })
     expect(identity.calls.container).toBeGreaterThan(before)
   })
