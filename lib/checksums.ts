@@ -53,14 +53,26 @@ export function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
   return `x-amz-checksum-${algorithm}`
 }
 
+/** How many bytes a value of each algorithm has. */
+const WIDTHS: Record<ChecksumAlgorithm, number> = { crc64nvme: 8, crc32c: 4, crc32: 4, sha256: 32 }
+
+/** Whether `value` (base64, with a composite's `-<parts>`) has the width of the algorithm it is named for. */
+function isWellFormed(algorithm: ChecksumAlgorithm, value: string): boolean {
+  const digest = value.replace(/-\d+$/, '')
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(digest) && Buffer.from(digest, 'base64').length === WIDTHS[algorithm]
+}
+
 /**
  * The stored checksum a response reports, given how to look up a value of each algorithm (a header,
- * an SDK field) and the declared type, if any.
+ * an SDK field) and the declared type, if any. A value of the wrong width is no checksum of that
+ * algorithm, and none is reported: some servers (moto) answer a copy or a multipart upload with a
+ * CRC32 under CRC64NVME's name, against which every read would fail.
  */
 export function storedChecksum(valueOf: (algorithm: ChecksumAlgorithm) => string | undefined, declaredType: string | undefined): StoredChecksum | undefined {
   for (const algorithm of ALGORITHMS) {
     const value = valueOf(algorithm)
     if (!value) continue
+    if (!isWellFormed(algorithm, value)) return undefined
     const composite = declaredType === 'COMPOSITE' || (declaredType === undefined && /-\d+$/.test(value))
     return { algorithm, value, type: composite ? 'COMPOSITE' : 'FULL_OBJECT' }
   }

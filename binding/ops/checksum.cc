@@ -64,13 +64,14 @@ struct AlgorithmNames {
   std::string_view name;
   std::string_view wire;
   std::string_view header;
+  size_t digest_bytes;
 };
 
 constexpr AlgorithmNames kAlgorithmNames[] = {
-    {ChecksumAlgorithm::kCrc32, "crc32", "CRC32", "x-amz-checksum-crc32"},
-    {ChecksumAlgorithm::kCrc32c, "crc32c", "CRC32C", "x-amz-checksum-crc32c"},
-    {ChecksumAlgorithm::kCrc64Nvme, "crc64nvme", "CRC64NVME", "x-amz-checksum-crc64nvme"},
-    {ChecksumAlgorithm::kSha256, "sha256", "SHA256", "x-amz-checksum-sha256"},
+    {ChecksumAlgorithm::kCrc32, "crc32", "CRC32", "x-amz-checksum-crc32", 4},
+    {ChecksumAlgorithm::kCrc32c, "crc32c", "CRC32C", "x-amz-checksum-crc32c", 4},
+    {ChecksumAlgorithm::kCrc64Nvme, "crc64nvme", "CRC64NVME", "x-amz-checksum-crc64nvme", 8},
+    {ChecksumAlgorithm::kSha256, "sha256", "SHA256", "x-amz-checksum-sha256", 32},
 };
 
 const AlgorithmNames* NamesOf(ChecksumAlgorithm algorithm) {
@@ -123,6 +124,19 @@ std::string_view ChecksumWireName(ChecksumAlgorithm algorithm) {
 std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm) {
   const AlgorithmNames* names = NamesOf(algorithm);
   return names != nullptr ? names->header : "";
+}
+
+bool IsWellFormedChecksum(ChecksumAlgorithm algorithm, std::string_view value) {
+  const AlgorithmNames* names = NamesOf(algorithm);
+  if (names == nullptr) return false;
+  const size_t parts_suffix = value.rfind('-');
+  const std::string_view digest = parts_suffix == std::string_view::npos ? value : value.substr(0, parts_suffix);
+  aws_byte_cursor encoded = aws_byte_cursor_from_array(digest.data(), digest.size());
+  size_t decoded_size = 0;
+  if (digest.empty() || aws_base64_compute_decoded_len(&encoded, &decoded_size) != AWS_OP_SUCCESS || decoded_size != names->digest_bytes) return false;
+  std::array<uint8_t, 32> raw{};
+  aws_byte_buf decoded = aws_byte_buf_from_empty_array(raw.data(), raw.size());
+  return aws_base64_decode(&encoded, &decoded) == AWS_OP_SUCCESS;
 }
 
 RunningChecksum::RunningChecksum(ChecksumAlgorithm algorithm) : algorithm_(algorithm) {

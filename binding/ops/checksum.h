@@ -24,6 +24,11 @@ std::string_view ChecksumWireName(ChecksumAlgorithm algorithm);
 // "x-amz-checksum-crc64nvme": the header that carries a value.
 std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm);
 
+// Whether a stored value (base64, a composite's ending in "-<parts>") has the width of the algorithm
+// it is named for: some servers (moto) answer a copy or a multipart upload with a CRC32 under
+// CRC64NVME's name, which is no checksum to verify a read against.
+bool IsWellFormedChecksum(ChecksumAlgorithm algorithm, std::string_view value);
+
 // A checksum the server keeps with an object: of the whole object, or (composite) of its parts'
 // checksums, which ends in "-<parts>".
 struct StoredChecksum {

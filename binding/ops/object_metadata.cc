@@ -60,6 +60,7 @@ std::optional<StoredChecksum> StoredChecksumOf(const S3Response& response) {
                                       ChecksumAlgorithm::kSha256}) {
     std::string value = response.Header(ChecksumHeaderName(algorithm));
     if (value.empty()) continue;
+    if (!IsWellFormedChecksum(algorithm, value)) return std::nullopt;
     const std::string type = response.Header("x-amz-checksum-type");
     const bool composite = type == "COMPOSITE" || (type.empty() && value.find('-') != std::string::npos);
     return StoredChecksum{algorithm, std::move(value), !composite};

@@ -256,7 +256,7 @@ export class JsBackend implements Backend {
       try {
         const received = (await Promise.all(parts)).reduce((a, b) => a + b, 0)
         if (received !== head.size) throw new S3FsError('EIO', `expected ${head.size} bytes, received ${received}`, { op: 'readFile', url: path.url })
-        await verifyChecksum(this.#verified(head), [buffer], { op: 'readFile', url: path.url })
+        await verifyChecksum(this.#verified(head), () => [buffer], { op: 'readFile', url: path.url })
         return buffer
       } catch (error) {
         if (hasCode(error, 'ESTALE') && attempt < READ_ATTEMPTS) continue
@@ -342,7 +342,7 @@ export class JsBackend implements Backend {
       try {
         await this.#downloadParts(path, head, file, options)
         await file.close()
-        await verifyChecksum(this.#verified(head), createReadStream(temp, { highWaterMark: 1024 * 1024 }), { op: 'download', url: path.url })
+        await verifyChecksum(this.#verified(head), () => createReadStream(temp, { highWaterMark: 1024 * 1024 }), { op: 'download', url: path.url })
         await rename(temp, localPath)
         return { size: head.size }
       } catch (error) {

@@ -6,14 +6,16 @@ import { S3FsError } from '../errors.js'
 /**
  * Resolves when the bytes match the object's stored full-object checksum, or when there is none to
  * match (a composite checksum is of parts whose boundaries the reader does not know); EBADMSG otherwise.
+ * `chunks` is called only when there is a checksum to match: a file stream opened and never read
+ * would hold its descriptor, and fail once the file is renamed.
  */
 export async function verifyChecksum(
   stored: StoredChecksum | undefined,
-  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  chunks: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
   context: { op: string; url: string },
 ): Promise<void> {
   if (stored === undefined || stored.type !== 'FULL_OBJECT') return
-  const computed = await computeChecksum(stored.algorithm, chunks)
+  const computed = await computeChecksum(stored.algorithm, chunks())
   if (computed === stored.value) return
   throw new S3FsError(
     'EBADMSG',

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -27,6 +27,30 @@ test('upload a local file and download it back, byte-exact, for several sizes', 
     const target = path.join(dir, `target-${size}`)
     await fs.download(url(`${prefix}/${size}`), target)
     expect(readFileSync(target).equals(data)).toBe(true)
+  }
+})
+
+test('downloads of objects without a checksum to verify open no file they do not read', async () => {
+  const unchecked = testFs({ partSize: 5 * MiB, checksum: 'off' })
+  const into = mkdtempSync(path.join(dir, 'unchecked-'))
+  const openUnder = (folder: string): string[] =>
+    readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${fd}`)
+        return target.startsWith(folder) ? [target] : []
+      } catch {
+        return []
+      }
+    })
+  try {
+    const source = url(`${uniquePrefix('transfer-unchecked')}/data`)
+    await unchecked.writeFile(source, randomData(1000))
+    for (let i = 0; i < 20; i++) await unchecked.download(source, path.join(into, `copy-${i}`))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(openUnder(into)).toEqual([])
+    expect(readdirSync(into).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `copy-${i}`).sort())
+  } finally {
+    unchecked.close()
   }
 })
 
