@@ -13,6 +13,7 @@ import { tensorflowPluginPath } from '../../lib/index.js'
 import { expectScenario, type Outcome, scenarioFile } from '../conformance-scenario.js'
 import { startMinio } from '../../lib/cli/local-minio.js'
 import { type FaultKind, startFaultProxy } from '../server/fault-proxy.js'
+import { OTHER_SERVERS, startOtherServer } from '../server/other-servers.js'
 import { credentialProcessProfile, podIdentity } from '../server/credential-setups.js'
 import { type IdentityServices, startIdentityServices } from '../server/identity-services.js'
 import { BUCKET, expectNoMultipartUploads, reference, server, testFs, uniquePrefix, url } from '../helpers.js'
@@ -85,6 +86,17 @@ describe('Python TensorFlow with the plugin', () => {
       await proxy.close()
     }
   }
+
+  test.each(OTHER_SERVERS)('the conformance scenario through tf.io.gfile against %s', async (name) => {
+    const other = await startOtherServer(name, [BUCKET])
+    try {
+      const keys = { AWS_ACCESS_KEY_ID: other.accessKeyId, AWS_SECRET_ACCESS_KEY: other.secretAccessKey }
+      const { result } = await runTensorFlowAt(other.endpoint, keys, 'scenario', url(uniquePrefix(`tf-${name}`)), scenarioFile)
+      expectScenario(result as Outcome[], (code) => TF_ERRORS[code] ?? code)
+    } finally {
+      await other.stop()
+    }
+  }, 180_000)
 
   test('the conformance scenario against a server without DeleteObjects (as GCS): found out once, then key by key', async () => {
     expect(await scenarioBehind('refuse-batch-delete', 'tf-no-batch-delete')).toBe(1)
