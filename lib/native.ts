@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +27,7 @@ import type { Credentials, RefreshingCredentials } from './credentials.js'
 import { abortError, abortStatus, codeForS3Error, errorFromStatus, isFailureStatus, S3FsError } from './errors.js'
 import { attributeHeaders, attributesFromHeaders } from './object-attributes.js'
 import { abortUpload, completedDespite, createUpload, multipartEtagOf, uploadPartSize } from './multipart.js'
+import { uploadInParts } from './parted-upload.js'
 import { canonicalQuery, copySource } from './s3-query.js'
 import type { S3Path } from './url.js'
 import { xmlDecode, xmlElements, xmlEscape, xmlText } from './xml.js'
@@ -177,6 +178,14 @@ function throwIfErrorBody(body: string, op: string, url: string): void {
  * connection pool and the CRT's state, and a filesystem made per request must not cost a set of
  * threads. An engine is closed when its last filesystem is closed or collected.
  */
+/** Servers (host:port) that refused the engine's takeover of an upload (its ListParts). */
+const withoutListParts = new Set<string>()
+
+/** A refusal of a request the server does not have (405, 501), not of the upload's parts or data. */
+function refusesTakeover(error: unknown): boolean {
+  return error instanceof S3FsError && (error.httpStatus === 405 || error.httpStatus === 501)
+}
+
 const engines = new Map<string, { engine: NativeEngine; users: number }>()
 const collected = new FinalizationRegistry<string>((key) => releaseEngine(key))
 // Operation ids are unique per environment: filesystems sharing an engine share its id space.
@@ -209,6 +218,7 @@ export class NativeBackend implements Backend {
   readonly #engineKey: string
   readonly #credentials: RefreshingCredentials | undefined
   readonly #partSize: number
+  readonly #writeConcurrency: number
   /** This filesystem's operations in flight, cancelled by close() (the engine may serve others). */
   readonly #inFlight = new Set<number>()
   /**
@@ -226,6 +236,7 @@ export class NativeBackend implements Backend {
     collected.register(this, this.#engineKey, this)
     this.#credentials = config.credentialsProvider
     this.#partSize = config.partSize
+    this.#writeConcurrency = config.writeConcurrency
     this.endpoint = endpointOf(config)
     this.#uploadChecksum = new UploadChecksum(algorithmOf(config.checksum), this.endpoint)
   }
@@ -337,16 +348,19 @@ export class NativeBackend implements Backend {
   /**
    * The engine sends the parts and completes, under an upload created here (createUpload), so that a
    * create whose answer was lost is cleaned up. A completion whose answer was lost reads as
-   * NoSuchUpload on its retry: the object's ETag, against the one these bytes make, tells.
+   * NoSuchUpload on its retry: the object's ETag, against the one these bytes make, tells. The
+   * engine takes over an upload by listing its parts (aws-c-s3 resumes it): a server without
+   * ListParts refuses that, and its uploads are sent part by part from here from then on.
    */
   async #multipartPut(
     op: string,
     path: S3Path,
     source: Uint8Array | string,
     size: number,
-    options: WriteOptions | undefined,
+    options: TransferCallOptions | undefined,
     start: (id: number, upload: WriteRequestOptions) => Promise<{ etag: string }>,
   ): Promise<{ etag: string }> {
+    if (withoutListParts.has(this.endpoint)) return this.#uploadInParts(path, source, size, options)
     const partSize = uploadPartSize(size, this.#partSize)
     const { uploadId, checksum } = await createUpload(this, path, options)
     try {
@@ -356,8 +370,16 @@ export class NativeBackend implements Backend {
       const expected = async (): Promise<string> => (etag = await multipartEtagOf(source, size, partSize))
       if (await completedDespite(error, this, path, expected, options)) return { etag }
       await abortUpload(this, path, uploadId)
-      throw error
+      if (!refusesTakeover(error) || options?.signal?.aborted) throw error
+      const sent = await this.#uploadInParts(path, source, size, options)
+      withoutListParts.add(this.endpoint)
+      return sent
     }
+  }
+
+  #uploadInParts(path: S3Path, source: Uint8Array | string, size: number, options: TransferCallOptions | undefined): Promise<{ etag: string }> {
+    const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1024 * 1024 }) : [source]
+    return uploadInParts(this, path, chunks, { partSize: uploadPartSize(size, this.#partSize), writeConcurrency: this.#writeConcurrency }, options)
   }
 
   /** The configured checksum, unless the server has refused checksums. */

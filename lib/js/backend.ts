@@ -44,10 +44,10 @@ import { abortError, codeForS3Error, hasCode, localFileError, S3FsError } from '
 import { Limiter } from '../limiter.js'
 import { uploadPartSize } from '../multipart.js'
 import type { ResolvedAttributes } from '../object-attributes.js'
+import { uploadInParts } from '../parted-upload.js'
 import { childPath, directoryPrefix } from '../paths.js'
 import { copySource } from '../s3-query.js'
 import type { S3Path } from '../url.js'
-import { WriteHandle } from '../write-handle.js'
 import { RegionalClients } from './regional-clients.js'
 import { errorFromSdk } from './errors.js'
 import { verifyChecksum } from './verify-checksum.js'
@@ -378,27 +378,9 @@ export class JsBackend implements Backend {
     return this.#multipartUpload(path, size, createReadStream(localPath, { highWaterMark: 1024 * 1024 }), options)
   }
 
-  /**
-   * The library's own streaming upload (write-handle.ts), as the native backend's write streams use:
-   * parts of the part size, a few at a time, aborted (no parts left) on failure or abort, and a
-   * create or completion whose answer was lost handled (multipart.ts).
-   */
-  async #multipartUpload(path: S3Path, size: number, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: TransferCallOptions): Promise<{ etag: string }> {
-    const settings = { partSize: uploadPartSize(size, this.#config.partSize), writeConcurrency: UPLOAD_PARALLELISM }
-    const handle = new WriteHandle(this, path, settings, options?.attributes)
-    let written = 0
-    try {
-      for await (const chunk of chunks) {
-        // write() waits while the parts in flight are at the limit: what it took is about what was sent.
-        await handle.write(chunk, options)
-        options?.onBytes?.((written += chunk.length))
-      }
-      await handle.close(options)
-      return { etag: handle.etag ?? '' }
-    } catch (error) {
-      await handle.abort().catch(() => undefined)
-      throw error
-    }
+  /** Every multipart upload of this backend: the library's own, part by part (parted-upload.ts). */
+  #multipartUpload(path: S3Path, size: number, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: TransferCallOptions): Promise<{ etag: string }> {
+    return uploadInParts(this, path, chunks, { partSize: uploadPartSize(size, this.#config.partSize), writeConcurrency: UPLOAD_PARALLELISM }, options)
   }
 
   async readdir(path: S3Path, options?: CallOptions): Promise<DirEntry[]> {

@@ -1,11 +1,16 @@
 // S3 as other servers speak it, made by the fault proxy in front of MinIO: each answer changed the
 // way a real server changes it, and the filesystem must read it as S3 still.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
 import { S3FileSystem } from '../../lib/index.js'
 import { type FaultProxy, startFaultProxy } from '../server/fault-proxy.js'
-import { server, testEnv, uniquePrefix, url } from '../helpers.js'
+import { backendUnderTest, expectNoMultipartUploads, randomData, server, testEnv, uniquePrefix, url } from '../helpers.js'
 
+const MiB = 1024 * 1024
 let proxy: FaultProxy
 beforeAll(async () => {
   proxy = await startFaultProxy(server.port)
@@ -51,6 +56,36 @@ test('a server without DeleteObjects (GCS answers NotImplemented): found out onc
     fs.close()
   }
   expect(proxy.faults - refusedBefore).toBe(1)
+})
+
+test('a server without ListParts (s3rver answers 405): multipart writes and uploads succeed, found out once, nothing left behind', async () => {
+  proxy.setPlan({ kind: 'refuse-list-parts', every: 1 })
+  const refusedBefore = proxy.faults
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }), partSize: 5 * MiB })
+  const prefix = uniquePrefix('no-list-parts')
+  const local = mkdtempSync(path.join(os.tmpdir(), 's3fs-no-list-parts-'))
+  try {
+    const first = randomData(12 * MiB + 5)
+    await fs.writeFile(url(`${prefix}/first`), first)
+    const file = path.join(local, 'second')
+    const second = randomData(11 * MiB)
+    writeFileSync(file, second)
+    const progress: number[] = []
+    await fs.upload(file, url(`${prefix}/second`), { onProgress: (p) => progress.push(p.bytesDone) })
+    const third = randomData(6 * MiB)
+    await fs.writeFile(url(`${prefix}/third`), third)
+    expect((await fs.readFile(url(`${prefix}/first`))).equals(first)).toBe(true)
+    expect((await fs.readFile(url(`${prefix}/second`))).equals(second)).toBe(true)
+    expect((await fs.readFile(url(`${prefix}/third`))).equals(third)).toBe(true)
+    expect(progress.at(-1)).toBe(second.length)
+    await expectNoMultipartUploads(prefix)
+  } finally {
+    proxy.setPlan(undefined)
+    fs.close()
+    rmSync(local, { recursive: true, force: true })
+  }
+  // The native engine takes over an upload by listing its parts; the JS backend never lists them.
+  expect(proxy.faults - refusedBefore).toBe(backendUnderTest === 'native' ? 1 : 0)
 })
 
 test("a server that cannot copy a dir/ marker (SeaweedFS answers NoSuchKey): a directory rename writes the marker anew and moves everything", async () => {

@@ -25,6 +25,8 @@ import { Transform } from 'node:stream'
  *   SeaweedFS answers it (it keeps markers as directories), without forwarding; others pass.
  * - `require-batch-delete-md5`: DeleteObjects without a Content-MD5 is answered 400 InvalidRequest,
  *   as servers that require it answer, without forwarding; others pass.
+ * - `refuse-list-parts`: ListParts (`GET ?uploadId=`) is answered 405 MethodNotAllowed, as s3rver
+ *   answers it, without forwarding; other requests pass.
  * - `refuse-batch-delete`: DeleteObjects (`POST ?delete`) is answered 501 NotImplemented, as GCS's
  *   XML API answers it, without forwarding; other requests pass.
  * - `amzn-request-id`: every answer names its request id as moto does, `x-amzn-requestid`, not
@@ -49,6 +51,7 @@ export type FaultKind =
   | 'expired-token'
   | 'amzn-request-id'
   | 'refuse-batch-delete'
+  | 'refuse-list-parts'
   | 'uncopyable-markers'
   | 'require-batch-delete-md5'
 
@@ -118,7 +121,7 @@ function faultAnswer(kind: 'refuse-checksums' | 'slow-down' | 'internal-error', 
 
 const BATCH_DELETE = /[?&]delete(=|&|$)/
 /** Kinds that answer as another server does, request by request, rather than fault one request in N. */
-const DIALECTS = new Set<FaultKind>(['expired-token', 'refuse-batch-delete', 'uncopyable-markers', 'require-batch-delete-md5'])
+const DIALECTS = new Set<FaultKind>(['expired-token', 'refuse-batch-delete', 'refuse-list-parts', 'uncopyable-markers', 'require-batch-delete-md5'])
 
 /** How a server of another dialect refuses this request, if it does: every such request, its retries too. */
 function dialectRefusal(plan: FaultPlan | undefined, request: http.IncomingMessage): { status: number; body: string } | undefined {
@@ -138,6 +141,10 @@ function dialectRefusal(plan: FaultPlan | undefined, request: http.IncomingMessa
     case 'refuse-batch-delete':
       return method === 'POST' && BATCH_DELETE.test(url)
         ? s3Error(501, 'NotImplemented', 'A header or query you provided requested a function that is not implemented.')
+        : undefined
+    case 'refuse-list-parts':
+      return method === 'GET' && /[?&]uploadId=/.test(url)
+        ? s3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.')
         : undefined
     default:
       return undefined
