@@ -1,4 +1,4 @@
-import type { Backend, CallOptions, CompletedPart, ObjectHead } from './backend.js'
+import type { Backend, CallOptions, CompletedPart, DeleteFailure, ListedObject, ObjectHead } from './backend.js'
 import type { TransferOptions, TransferSummary } from './bulk-transfer.js'
 import { deleteKeys } from './delete-keys.js'
 import { refuseDirectoryTarget } from './directories.js'
@@ -106,9 +106,11 @@ export interface RenameFailure extends S3FsError {
 }
 
 /**
- * Copy, then delete: not atomic. A file is one copy and one delete. A directory is every key under
- * the prefix, copied in parallel; then the sources of the copies that succeeded are deleted. When
- * some copies fail, the error (`moved`, `notMoved`) says which keys moved.
+ * Copy, then delete: not atomic, but a directory is never left split between source and target.
+ * A file is one copy and one delete. A directory is every key under the prefix, copied in parallel:
+ * when a copy fails (or the call is aborted) the copies made are deleted again and the source is as
+ * it was (rolled back); once every key is copied the sources are deleted, and a delete that fails is
+ * tried once more (finished). A failure of either kind says which keys moved (`moved`, `notMoved`).
  */
 export async function rename(backend: Backend, source: S3Path, target: S3Path, settings: CopySettings, options: CallOptions = {}): Promise<void> {
   const st = await backend.stat(source, options)
@@ -127,11 +129,13 @@ export async function rename(backend: Backend, source: S3Path, target: S3Path, s
     throw new S3FsError('EINVAL', `cannot move a directory into itself (${target.url})`, { op: 'rename', url: source.url })
   }
   const objects = await listObjects(backend, childPath(source.bucket, fromPrefix), options)
+  const keys = objects.map((object) => object.key)
+  const targetKeyOf = (key: string): string => toPrefix + key.slice(fromPrefix.length)
   const limiter = new Limiter(settings.copyConcurrency)
   const results = await Promise.allSettled(
     objects.map((object) =>
       limiter.run(async (): Promise<unknown> => {
-        const to = childPath(target.bucket, toPrefix + object.key.slice(fromPrefix.length))
+        const to = childPath(target.bucket, targetKeyOf(object.key))
         // A directory marker has no data to copy, and some servers cannot copy one (SeaweedFS keeps it
         // as a directory and answers NoSuchKey): it is written anew.
         if (object.key.endsWith('/') && object.size === 0) return backend.writeFile(to, new Uint8Array(0), options)
@@ -139,23 +143,73 @@ export async function rename(backend: Backend, source: S3Path, target: S3Path, s
       }),
     ),
   )
-  const copied = objects.filter((_, i) => results[i]!.status === 'fulfilled').map((o) => o.key)
-  const notCopied = objects.filter((_, i) => results[i]!.status === 'rejected').map((o) => o.key)
-  const failures = []
-  for (let i = 0; i < copied.length; i += 1000) failures.push(...(await deleteKeys(backend, source.bucket, copied.slice(i, i + 1000), source.url, options)))
-  const undeleted = new Set(failures.map((f) => f.key))
-  const moved = copied.filter((key) => !undeleted.has(key))
-  if (notCopied.length === 0 && undeleted.size === 0) return
   const firstRejection = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  const cause = firstRejection?.reason as S3FsError | undefined
-  const error = new S3FsError(cause?.code ?? failures[0]?.code ?? 'EIO', `${moved.length} of ${objects.length} keys moved; the rest are still at the source`, {
-    op: 'rename',
-    url: source.url,
-    cause,
-  }) as RenameFailure
+  if (firstRejection !== undefined) {
+    const made = await copiesMade(backend, objects, results, (key) => childPath(target.bucket, targetKeyOf(key)))
+    const left = await deleteAll(backend, target.bucket, made.map(targetKeyOf), target.url)
+    const cause = firstRejection.reason as S3FsError
+    const rolledBack = left.length === 0 ? 'the copies made were removed' : `${left.length} of the copies made could not be removed: ${left.map((f) => f.key).join(', ')}`
+    throw renameFailure(cause.code ?? 'EIO', `nothing moved (a key could not be copied; ${rolledBack}): ${cause.message}`, source, cause, [], keys)
+  }
+  let undeleted = await deleteAll(backend, source.bucket, keys, source.url)
+  if (undeleted.length > 0) undeleted = await deleteAll(backend, source.bucket, undeleted.map((failure) => failure.key), source.url)
+  if (undeleted.length === 0) return
+  const left = new Set(undeleted.map((failure) => failure.key))
+  throw renameFailure(
+    undeleted[0]!.code,
+    `every key was copied to ${target.url}, but ${left.size} of ${keys.length} could not be removed from the source: ${undeleted[0]!.message}`,
+    source,
+    undefined,
+    keys.filter((key) => !left.has(key)),
+    keys.filter((key) => left.has(key)),
+  )
+}
+
+/** Failures after which a copy may have been made all the same: the request may have reached the server. */
+const UNCERTAIN = new Set(['ABORT_ERR', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EIO'])
+
+/**
+ * The source keys whose copies a rollback must remove: those that succeeded, and those whose failure
+ * leaves it open (an abort, a lost answer) where the target now holds the source's ETag. A copy
+ * refused outright is not removed: what the target holds under that name is not this rename's.
+ */
+async function copiesMade(backend: Backend, objects: ListedObject[], results: Array<PromiseSettledResult<unknown>>, targetOf: (key: string) => S3Path): Promise<string[]> {
+  const made = await Promise.all(
+    objects.map(async (object, i) => {
+      const result = results[i]!
+      if (result.status === 'fulfilled') return true
+      if (!UNCERTAIN.has((result.reason as S3FsError).code ?? '')) return false
+      const head = await backend.head(targetOf(object.key)).catch(() => undefined)
+      return head !== undefined && head.etag === object.etag
+    }),
+  )
+  return objects.filter((_, i) => made[i]).map((object) => object.key)
+}
+
+/**
+ * Deletes keys of one bucket, 1000 to a batch; the keys that could not be deleted, a failed call's
+ * keys included. A rename's rollback or finish, as an upload's abort: not stopped by the signal
+ * that may have caused it, since stopping halfway would leave the directory split.
+ */
+async function deleteAll(backend: Backend, bucket: string, keys: string[], url: string): Promise<DeleteFailure[]> {
+  const failures: DeleteFailure[] = []
+  for (let i = 0; i < keys.length; i += 1000) {
+    const batch = keys.slice(i, i + 1000)
+    try {
+      failures.push(...(await deleteKeys(backend, bucket, batch, url)))
+    } catch (error) {
+      const failure = error as S3FsError
+      failures.push(...batch.map((key) => ({ key, code: failure.code ?? 'EIO', s3Code: failure.s3Code ?? '', message: failure.message })))
+    }
+  }
+  return failures
+}
+
+function renameFailure(code: string, message: string, source: S3Path, cause: S3FsError | undefined, moved: string[], notMoved: string[]): RenameFailure {
+  const error = new S3FsError(code, message, { op: 'rename', url: source.url, ...(cause ? { cause } : {}) }) as RenameFailure
   error.moved = moved
-  error.notMoved = objects.map((o) => o.key).filter((key) => !moved.includes(key))
-  throw error
+  error.notMoved = notMoved
+  return error
 }
 
 /**

@@ -294,7 +294,7 @@ export class S3FileSystem {
     await copyObject(this.#backend, parseObjectUrl(source, 'copyFile'), to, this.#config, options)
   }
 
-  /** Copy then delete, for a file or a whole directory. Not atomic: a failure reports which keys moved. */
+  /** Copy then delete, for a file or a whole directory. Not atomic, but a directory is never left split: rolled back or finished (copy.ts). */
   async rename(source: string, target: string, options?: CallOptions): Promise<void> {
     options = this.#bounded(options)
     const from = parseS3Url(source, 'rename')

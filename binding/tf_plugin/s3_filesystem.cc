@@ -198,16 +198,35 @@ engine::Status S3Filesystem::RenameDirectory(const ObjectPath& source, const Obj
   engine::Status copy_status = upload_checksum_.Send([&](ChecksumAlgorithm checksum, bool&) {
     return CopyObjects(*engine_, copies, kCopiesInFlight, checksum, copied);
   });
-  std::vector<std::string> moved;
-  for (size_t i = 0; i < copies.size(); i++) {
-    if (copied[i]) moved.push_back(copies[i].source.key);
+  // Never left split (lib/copy.ts does the same): a key that could not be copied rolls the rename
+  // back, removing the copies made; once every key is copied it is finished, a failed delete tried
+  // once more.
+  if (!copy_status.ok()) {
+    std::vector<std::string> made;
+    for (size_t i = 0; i < copies.size(); i++) {
+      if (copied[i]) made.push_back(copies[i].target.key);
+    }
+    std::vector<std::string> left;
+    DeleteKeys(*engine_, target.bucket, made, &left);
+    copy_status.message = "nothing moved (a key could not be copied; " +
+                          (left.empty() ? std::string("the copies made were removed")
+                                        : std::to_string(left.size()) + " of the copies made could not be removed") +
+                          "): " + copy_status.message;
+    return copy_status;
   }
-  status = DeleteKeys(*engine_, source.bucket, moved, nullptr);
-  if (copy_status.ok() && status.ok()) return status;
-  engine::Status failure = copy_status.ok() ? status : copy_status;
-  failure.message = std::to_string(moved.size()) + " of " + std::to_string(copies.size()) +
-                    " keys were copied; the rest are still at the source: " + failure.message;
-  return failure;
+  std::vector<std::string> sources;
+  for (const ObjectCopy& copy : copies) sources.push_back(copy.source.key);
+  std::vector<std::string> undeleted;
+  status = DeleteKeys(*engine_, source.bucket, sources, &undeleted);
+  if (!status.ok() && !undeleted.empty()) {
+    std::vector<std::string> retried = std::move(undeleted);
+    undeleted.clear();
+    status = DeleteKeys(*engine_, source.bucket, retried, &undeleted);
+  }
+  if (status.ok()) return status;
+  status.message = "every key was copied to " + UrlOf(target) + ", but " + std::to_string(undeleted.size()) + " of " +
+                   std::to_string(copies.size()) + " could not be removed from the source: " + status.message;
+  return status;
 }
 
 engine::Status S3Filesystem::Copy(const ObjectPath& source, const ObjectPath& target) {

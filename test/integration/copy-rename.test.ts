@@ -1,8 +1,12 @@
+import type http from 'node:http'
+
+import { ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, test } from 'vitest'
 
-import { S3FileSystem } from '../../lib/index.js'
+import { type RenameFailure, S3FileSystem } from '../../lib/index.js'
+import { type FaultPlan, startFaultProxy } from '../server/fault-proxy.js'
 import { startTcpProxy } from '../server/tcp-proxy.js'
-import { expectNoMultipartUploads, randomData, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
+import { BUCKET, eventually, expectNoMultipartUploads, randomData, reference, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const MiB = 1024 * 1024
 const fs = testFs({ partSize: 5 * MiB, multipartCopyThreshold: MiB, copyPartSize: 5 * MiB })
@@ -67,6 +71,76 @@ describe('rename', () => {
 
   test('a missing source is ENOENT', async () => {
     await expect(fs.rename(url(`${uniquePrefix('rename')}/none`), url('x'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
+
+describe('a directory rename that fails is never left split', () => {
+  const keysUnder = async (prefix: string): Promise<string[]> => {
+    const client = reference()
+    try {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/` }))
+      return (listed.Contents ?? []).map((object) => object.Key!.slice(prefix.length + 1)).sort()
+    } finally {
+      client.destroy()
+    }
+  }
+  const tree = Array.from({ length: 20 }, (_, i) => `d${i % 4}/k${String(i).padStart(2, '0')}`).sort()
+
+  async function renameThrough(plan: FaultPlan, options: { signal?: AbortSignal } = {}): Promise<{ dir: string; error: RenameFailure | undefined; faults: number }> {
+    const dir = uniquePrefix('rename-fails')
+    await Promise.all(tree.map((key) => fs.writeFile(url(`${dir}/src/${key}`), key)))
+    const proxy = await startFaultProxy(server.port)
+    const viaProxy = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
+    try {
+      proxy.setPlan(plan)
+      const error = await viaProxy.rename(url(`${dir}/src`), url(`${dir}/dst`), options).then(
+        () => undefined,
+        (e: unknown) => e as RenameFailure,
+      )
+      return { dir, error, faults: proxy.faults }
+    } finally {
+      viaProxy.close()
+      await proxy.close()
+    }
+  }
+  const copyOf = (key: string) => (method: string, _url: string, headers: http.IncomingHttpHeaders) =>
+    method === 'PUT' && decodeURIComponent(String(headers['x-amz-copy-source'] ?? '')).endsWith(`/src/${key}`)
+
+  test('a key that cannot be copied: the copies made are removed again, and the source is whole (rolled back)', async () => {
+    const { dir, error } = await renameThrough({ kind: 'access-denied', every: 1, matches: copyOf('d3/k07') })
+    expect(error).toMatchObject({ code: 'EACCES', moved: [], notMoved: tree.map((key) => `${dir}/src/${key}`) })
+    expect(error!.message).toContain('nothing moved')
+    expect(await keysUnder(`${dir}/src`)).toEqual(tree)
+    expect(await keysUnder(`${dir}/dst`)).toEqual([])
+  })
+
+  test('aborted while copying: rolled back too, ABORT_ERR', async () => {
+    const controller = new AbortController()
+    const copies = (method: string, _url: string, headers: http.IncomingHttpHeaders): boolean => method === 'PUT' && headers['x-amz-copy-source'] !== undefined
+    setTimeout(() => controller.abort(), 300)
+    const { dir, error } = await renameThrough({ kind: 'latency', every: 1, latencyMs: 250, matches: copies }, { signal: controller.signal })
+    expect(error).toMatchObject({ code: 'ABORT_ERR', moved: [] })
+    expect(await keysUnder(`${dir}/src`)).toEqual(tree)
+    await eventually(async () => expect(await keysUnder(`${dir}/dst`)).toEqual([]))
+  })
+
+  test('a batch delete refused once: tried again, and the rename finishes', async () => {
+    let refused = false
+    const firstBatchDelete = (method: string, requestUrl: string): boolean => method === 'POST' && /[?&]delete/.test(requestUrl) && !refused && (refused = true)
+    const { dir, error, faults } = await renameThrough({ kind: 'access-denied', every: 1, matches: firstBatchDelete })
+    expect(error).toBeUndefined()
+    expect(faults).toBe(1)
+    expect(await keysUnder(`${dir}/src`)).toEqual([])
+    expect(await keysUnder(`${dir}/dst`)).toEqual(tree)
+  })
+
+  test('sources that cannot be deleted: every key is at the target, and the error says which are still at the source too (finished)', async () => {
+    const deletes = (method: string, requestUrl: string): boolean => (method === 'POST' && /[?&]delete/.test(requestUrl)) || method === 'DELETE'
+    const { dir, error } = await renameThrough({ kind: 'access-denied', every: 1, matches: deletes })
+    expect(error).toMatchObject({ code: 'EACCES', moved: [], notMoved: tree.map((key) => `${dir}/src/${key}`) })
+    expect(error!.message).toContain('every key was copied')
+    expect(await keysUnder(`${dir}/dst`)).toEqual(tree)
+    for (const key of tree) expect(await fs.readFile(url(`${dir}/dst/${key}`), 'utf8')).toBe(key)
   })
 })
 

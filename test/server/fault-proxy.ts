@@ -25,6 +25,8 @@ import { Transform } from 'node:stream'
  *   SeaweedFS answers it (it keeps markers as directories), without forwarding; others pass.
  * - `require-batch-delete-md5`: DeleteObjects without a Content-MD5 is answered 400 InvalidRequest,
  *   as servers that require it answer, without forwarding; others pass.
+ * - `access-denied`: every request `matches` accepts is answered 403 AccessDenied, as a bucket
+ *   policy that denies some keys or actions answers, without forwarding; others pass.
  * - `refuse-list-parts`: ListParts (`GET ?uploadId=`) is answered 405 MethodNotAllowed, as s3rver
  *   answers it, without forwarding; other requests pass.
  * - `refuse-batch-delete`: DeleteObjects (`POST ?delete`) is answered 501 NotImplemented, as GCS's
@@ -49,6 +51,7 @@ export type FaultKind =
   | 'refuse-checksums'
   | 'ignore-checksums'
   | 'expired-token'
+  | 'access-denied'
   | 'amzn-request-id'
   | 'refuse-batch-delete'
   | 'refuse-list-parts'
@@ -121,7 +124,7 @@ function faultAnswer(kind: 'refuse-checksums' | 'slow-down' | 'internal-error', 
 
 const BATCH_DELETE = /[?&]delete(=|&|$)/
 /** Kinds that answer as another server does, request by request, rather than fault one request in N. */
-const DIALECTS = new Set<FaultKind>(['expired-token', 'refuse-batch-delete', 'refuse-list-parts', 'uncopyable-markers', 'require-batch-delete-md5'])
+const DIALECTS = new Set<FaultKind>(['expired-token', 'access-denied', 'refuse-batch-delete', 'refuse-list-parts', 'uncopyable-markers', 'require-batch-delete-md5'])
 
 /** How a server of another dialect refuses this request, if it does: every such request, its retries too. */
 function dialectRefusal(plan: FaultPlan | undefined, request: http.IncomingMessage): { status: number; body: string } | undefined {
@@ -130,6 +133,8 @@ function dialectRefusal(plan: FaultPlan | undefined, request: http.IncomingMessa
   switch (plan?.kind) {
     case 'expired-token':
       return plan.matches?.(method, url, request.headers) ? s3Error(400, 'ExpiredToken', 'The provided token has expired.') : undefined
+    case 'access-denied':
+      return plan.matches?.(method, url, request.headers) ? s3Error(403, 'AccessDenied', 'Access Denied') : undefined
     case 'uncopyable-markers': {
       const source = decodeURIComponent(String(request.headers['x-amz-copy-source'] ?? '').split('?')[0]!)
       return method === 'PUT' && source.endsWith('/') ? s3Error(404, 'NoSuchKey', 'The specified key does not exist.') : undefined

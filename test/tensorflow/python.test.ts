@@ -106,6 +106,33 @@ describe('Python TensorFlow with the plugin', () => {
     await scenarioBehind('uncopyable-markers', 'tf-markers')
   })
 
+  test('a directory rename that fails is never left split: a copy refused rolls it back, a delete refused finishes it', async () => {
+    const tree = Array.from({ length: 12 }, (_, i) => `d${i % 3}/k${String(i).padStart(2, '0')}`).sort()
+    const fs = testFs()
+    const proxy = await startFaultProxy(server.port)
+    const keysUnder = async (prefix: string): Promise<string[]> =>
+      (await fs.glob(url(`${prefix}/*/*`))).map((u) => u.slice(url(prefix).length + 1)).sort()
+    try {
+      const rolledBack = uniquePrefix('tf-rename-copy-refused')
+      await Promise.all(tree.map((key) => fs.writeFile(url(`${rolledBack}/src/${key}`), key)))
+      proxy.setPlan({ kind: 'access-denied', every: 1, matches: (method, _u, headers) => method === 'PUT' && decodeURIComponent(String(headers['x-amz-copy-source'] ?? '')).endsWith('/src/d1/k07') })
+      const refused = (await runTensorFlowAt(proxy.endpoint, {}, 'rename', url(rolledBack), 'src', 'dst')).result
+      expect(refused).toMatchObject({ error: 'PermissionDeniedError', message: expect.stringContaining('nothing moved') })
+      expect(await keysUnder(`${rolledBack}/src`)).toEqual(tree)
+      expect(await keysUnder(`${rolledBack}/dst`)).toEqual([])
+
+      const finished = uniquePrefix('tf-rename-delete-refused')
+      await Promise.all(tree.map((key) => fs.writeFile(url(`${finished}/src/${key}`), key)))
+      proxy.setPlan({ kind: 'access-denied', every: 1, matches: (method, requestUrl) => (method === 'POST' && /[?&]delete/.test(requestUrl)) || method === 'DELETE' })
+      const undeleted = (await runTensorFlowAt(proxy.endpoint, {}, 'rename', url(finished), 'src', 'dst')).result
+      expect(undeleted).toMatchObject({ error: 'PermissionDeniedError', message: expect.stringContaining('every key was copied') })
+      expect(await keysUnder(`${finished}/dst`)).toEqual(tree)
+    } finally {
+      await proxy.close()
+      fs.close()
+    }
+  })
+
   test('TFRecord datasets, summaries read by TensorBoard, a SavedModel, GFile seek, append, flush, and a dropped writer', async () => {
     const prefix = uniquePrefix('tf-workloads')
     const result = runTensorFlow('workloads', url(prefix)) as {

@@ -246,6 +246,15 @@ def read_files(base, names):
     return result
 
 
+def rename(base, source, target):
+    """gfile.rename of base/source to base/target: what TensorFlow said."""
+    try:
+        gfile.rename(f"{base}/{source}", f"{base}/{target}")
+        return {"ok": True}
+    except tf.errors.OpError as error:
+        return failure(error)
+
+
 def soak(base, seconds):
     """Writes and reads files for `seconds`, a multipart one every fifth round: what failed, if anything."""
     deadline = time.monotonic() + seconds
@@ -280,6 +289,8 @@ def main():
         result = write_files(base, sys.argv[4:])
     elif mode == "read":
         result = read_files(base, sys.argv[4:])
+    elif mode == "rename":
+        result = rename(base, sys.argv[4], sys.argv[5])
     elif mode == "soak":
         result = soak(base, float(sys.argv[4]))
     else:
