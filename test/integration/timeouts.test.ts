@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
 import { S3FileSystem } from '../../lib/index.js'
+import { startFaultProxy } from '../server/fault-proxy.js'
 import { startTcpProxy, type TcpProxy } from '../server/tcp-proxy.js'
 import { randomData, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
@@ -35,6 +36,25 @@ test('a parallel download whose part responses stall ends in ETIMEDOUT too', asy
   fs.close()
   await partStaller.close()
   expect(error).toMatchObject({ code: 'ETIMEDOUT' })
+})
+
+test('an answer whose promised body never comes (s3rver: a 206 with Content-Length and no bytes) ends in ETIMEDOUT, not a hang', async () => {
+  const key = `${uniquePrefix('withheld')}/object`
+  const writer = testFs()
+  await writer.writeFile(url(key), randomData(1000))
+  writer.close()
+  const withholding = await startFaultProxy(server.port)
+  withholding.setPlan({ kind: 'withheld-body', every: 1 })
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: withholding.endpoint, S3_REQUEST_TIMEOUT_MSEC: '1000' }), maxRetries: 1 })
+  try {
+    await expect(fs.readFile(url(key))).rejects.toMatchObject({ code: 'ETIMEDOUT', url: url(key) })
+    const buffer = Buffer.alloc(100)
+    await expect(fs.read(url(key), buffer, 0, 100, 10)).rejects.toMatchObject({ code: 'ETIMEDOUT' })
+    expect(withholding.faults).toBeGreaterThanOrEqual(2)
+  } finally {
+    fs.close()
+    await withholding.close()
+  }
 })
 
 test('S3FS_OPERATION_TIMEOUT_MSEC bounds a whole call, retries included: ETIMEDOUT naming the URL, for every kind of call', async () => {

@@ -27,6 +27,9 @@ import { Transform } from 'node:stream'
  *   as servers that require it answer, without forwarding; others pass.
  * - `access-denied`: every request `matches` accepts is answered 403 AccessDenied, as a bucket
  *   policy that denies some keys or actions answers, without forwarding; others pass.
+ * - `withheld-body`: every ranged GET is answered with the server's status and headers, and then
+ *   nothing: a body promised and never sent, as s3rver answers a range of an empty object (206 with
+ *   Content-Length: 1); the connection stays open. Others pass.
  * - `refuse-list-parts`: ListParts (`GET ?uploadId=`) is answered 405 MethodNotAllowed, as s3rver
  *   answers it, without forwarding; other requests pass.
  * - `refuse-batch-delete`: DeleteObjects (`POST ?delete`) is answered 501 NotImplemented, as GCS's
@@ -55,6 +58,7 @@ export type FaultKind =
   | 'amzn-request-id'
   | 'refuse-batch-delete'
   | 'refuse-list-parts'
+  | 'withheld-body'
   | 'uncopyable-markers'
   | 'require-batch-delete-md5'
 
@@ -124,7 +128,7 @@ function faultAnswer(kind: 'refuse-checksums' | 'slow-down' | 'internal-error', 
 
 const BATCH_DELETE = /[?&]delete(=|&|$)/
 /** Kinds that answer as another server does, request by request, rather than fault one request in N. */
-const DIALECTS = new Set<FaultKind>(['expired-token', 'access-denied', 'refuse-batch-delete', 'refuse-list-parts', 'uncopyable-markers', 'require-batch-delete-md5'])
+const DIALECTS = new Set<FaultKind>(['expired-token', 'access-denied', 'refuse-batch-delete', 'refuse-list-parts', 'withheld-body', 'uncopyable-markers', 'require-batch-delete-md5'])
 
 /** How a server of another dialect refuses this request, if it does: every such request, its retries too. */
 function dialectRefusal(plan: FaultPlan | undefined, request: http.IncomingMessage): { status: number; body: string } | undefined {
@@ -218,6 +222,13 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
         { host: '127.0.0.1', port: targetPort, method: request.method, path: request.url, headers, agent: upstreamAgent },
         (answer) => {
           const forward = (): void => {
+            if (current?.kind === 'withheld-body' && request.method === 'GET' && request.headers.range !== undefined) {
+              faults++
+              response.writeHead(answer.statusCode ?? 502, answer.rawHeaders)
+              response.flushHeaders()
+              answer.resume()
+              return
+            }
             if (kind === 'stall') {
               answer.resume()
               setTimeout(() => socket.destroy(), current?.stallMs ?? 10_000).unref()

@@ -106,6 +106,22 @@ describe('Python TensorFlow with the plugin', () => {
     await scenarioBehind('uncopyable-markers', 'tf-markers')
   })
 
+  test('an answer whose promised body never comes (as s3rver answers a range of an empty object) fails the read instead of hanging it', async () => {
+    const prefix = uniquePrefix('tf-withheld')
+    const fs = testFs()
+    await fs.writeFile(url(`${prefix}/object`), 'x'.repeat(1000))
+    fs.close()
+    const proxy = await startFaultProxy(server.port)
+    try {
+      proxy.setPlan({ kind: 'withheld-body', every: 1 })
+      const { result } = await runTensorFlowAt(proxy.endpoint, { S3_REQUEST_TIMEOUT_MSEC: '1000', S3FS_MAX_RETRIES: '1' }, 'read', url(prefix), 'object')
+      expect(result).toMatchObject({ object: { error: 'DeadlineExceededError' } })
+      expect(proxy.faults).toBeGreaterThan(0)
+    } finally {
+      await proxy.close()
+    }
+  })
+
   test('a directory rename that fails is never left split: a copy refused rolls it back, a delete refused finishes it', async () => {
     const tree = Array.from({ length: 12 }, (_, i) => `d${i % 3}/k${String(i).padStart(2, '0')}`).sort()
     const fs = testFs()
