@@ -187,8 +187,9 @@ program
 
 program
   .command('demo')
-  .description('the main job end to end on a MinIO of its own on loopback (built once and cached; needs Go the first time)')
-  .action(() => demo({ bar: bar() }))
+  .argument('[prefix]', 'an s3:// prefix of your bucket to run in instead (what the demo writes there is removed at the end)')
+  .description('the main job end to end, on a MinIO of its own on loopback (built once and cached; needs Go the first time), or in your bucket')
+  .action((prefix?: string) => demo({ bar: bar(), ...(prefix === undefined ? {} : { url: prefix }) }))
 
 program
   .command('tf-plugin')

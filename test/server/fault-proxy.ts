@@ -34,6 +34,9 @@ import { Transform } from 'node:stream'
  *   answers it, without forwarding; other requests pass.
  * - `refuse-batch-delete`: DeleteObjects (`POST ?delete`) is answered 501 NotImplemented, as GCS's
  *   XML API answers it, without forwarding; other requests pass.
+ * - `no-request-id`: every answer without its request id (x-amz-request-id, x-amz-id-2) and every
+ *   refusal typed application/xml, a HEAD's too, as s3rver answers: a HEAD's refusal then says it is
+ *   S3's by its content type alone.
  * - `amzn-request-id`: every answer names its request id as moto does, `x-amzn-requestid`, not
  *   `x-amz-request-id` (both are AWS's); not a fault: everything should behave as before.
  * - `expired-token`: every request `matches` accepts (its retries too) is answered as S3 answers keys
@@ -56,6 +59,7 @@ export type FaultKind =
   | 'expired-token'
   | 'access-denied'
   | 'amzn-request-id'
+  | 'no-request-id'
   | 'refuse-batch-delete'
   | 'refuse-list-parts'
   | 'withheld-body'
@@ -102,6 +106,17 @@ function flippingMiddleByte(length: number): Transform {
 /** Raw headers with the request id renamed as moto names it. */
 function withAmznRequestId(rawHeaders: string[]): string[] {
   return rawHeaders.map((value, i) => (i % 2 === 0 && value.toLowerCase() === 'x-amz-request-id' ? 'x-amzn-RequestId' : value))
+}
+
+/** Raw headers as s3rver sends them: no request ids, and a refusal typed as XML. */
+function asS3rverHeaders(rawHeaders: string[], status: number): string[] {
+  const kept: string[] = []
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase()
+    if (name === 'x-amz-request-id' || name === 'x-amz-id-2' || (status >= 400 && name === 'content-type')) continue
+    kept.push(rawHeaders[i]!, rawHeaders[i + 1]!)
+  }
+  return status >= 400 ? [...kept, 'Content-Type', 'application/xml'] : kept
 }
 
 /** Raw headers (name, value, name, value, ...) without those that name a checksum. */
@@ -254,7 +269,13 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
               return
             }
             const headers =
-              current?.kind === 'ignore-checksums' ? withoutChecksums(answer.rawHeaders) : current?.kind === 'amzn-request-id' ? withAmznRequestId(answer.rawHeaders) : answer.rawHeaders
+              current?.kind === 'ignore-checksums'
+                ? withoutChecksums(answer.rawHeaders)
+                : current?.kind === 'amzn-request-id'
+                  ? withAmznRequestId(answer.rawHeaders)
+                  : current?.kind === 'no-request-id'
+                    ? asS3rverHeaders(answer.rawHeaders, answer.statusCode ?? 502)
+                    : answer.rawHeaders
             response.writeHead(answer.statusCode ?? 502, headers)
             if (kind === 'corrupt-response') answer.pipe(flippingMiddleByte(Number(answer.headers['content-length'] ?? 0))).pipe(response)
             else answer.pipe(response)
