@@ -149,12 +149,16 @@ export function localFileError(error: unknown, op: string, localPath: string, ur
   return new S3FsError(code, `${localPath}: ${message.replace(/^[A-Z]+: /, '')}`, { op, url, cause: error })
 }
 
+/** Node's error for an argument of the right type and a wrong value: `The argument 'name' <reason>. Received ...`. */
+export function invalidArgValue(name: string, received: unknown, reason: string): TypeError & { code: 'ERR_INVALID_ARG_VALUE' } {
+  const shown = typeof received === 'string' ? JSON.stringify(received) : ArrayBuffer.isView(received) ? received.constructor.name : String(received)
+  return Object.assign(new TypeError(`The argument '${name}' ${reason}. Received ${shown}`), { code: 'ERR_INVALID_ARG_VALUE' as const })
+}
+
 /** A local path as node:fs takes one: a string without NUL bytes, else the same argument error node:fs raises. */
 export function checkLocalPath(name: string, value: unknown): asserts value is string {
   if (typeof value !== 'string') throw invalidArgType(name, 'a string', value)
-  if (value.includes('\0')) {
-    throw Object.assign(new TypeError(`The argument '${name}' must be a string without null bytes. Received ${JSON.stringify(value)}`), { code: 'ERR_INVALID_ARG_VALUE' as const })
-  }
+  if (value.includes('\0')) throw invalidArgValue(name, value, 'must be a string without null bytes')
 }
 
 /** Checks `options.signal` as node:fs does: absent, or an AbortSignal. */

@@ -18,6 +18,7 @@ import { ReadHandle } from './read-handle.js'
 import { readStream, type ReadStreamOptions, writeStream, type WriteStreamOptions } from './streams.js'
 import { type ObjectAttributes, resolveAttributes } from './object-attributes.js'
 import { parseObjectUrl, parseS3Url } from './url.js'
+import { viewBytes } from './view-bytes.js'
 import { WriteHandle } from './write-handle.js'
 
 /** What stat returns, shaped like node:fs's Stats so that code moves between the two. */
@@ -139,11 +140,11 @@ export class S3FileSystem {
   }
 
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; fewer at the end, 0 past it. */
-  async read(url: string, buffer: Buffer, offset: number, length: number, position: number, options?: CallOptions): Promise<number> {
+  async read(url: string, buffer: Buffer, offset: number, length: number, position: number | bigint, options?: CallOptions): Promise<number> {
     options = this.#bounded(options)
     const path = parseObjectUrl(url, 'read')
-    checkReadArguments(buffer, offset, length, position, url)
-    return this.#backend.read(path, buffer, offset, length, position, options)
+    const at = checkReadArguments(buffer, offset, length, position, url)
+    return this.#backend.read(path, buffer, offset, length, at, options)
   }
 
   /**
@@ -187,6 +188,8 @@ export class S3FileSystem {
     options = this.#bounded(options)
     checkTransferOptions(options)
     const path = parseS3Url(url, 'download')
+    // node:fs takes an empty path for none (ENOENT), not for the working directory.
+    if (localPath === '') throw new S3FsError('ENOENT', "no such file or directory, ''", { op: 'download', url })
     const st = path.key === '' || path.key.endsWith('/') ? undefined : await this.#backend.stat(path, options)
     if (st === undefined || st.isDirectory) return downloadTree(this.#backend, path, localPath, this.#config.partSize, options)
     return downloadFile(this.#backend, parseObjectUrl(url, 'download'), localPath, st, this.#config.partSize, options)
@@ -354,8 +357,7 @@ function selectBackend(config: ResolvedConfig): Backend {
 /** Bytes in any of the forms fs.writeFile takes them, without copying; undefined for anything else. */
 function bytesOf(data: unknown): Uint8Array | undefined {
   if (typeof data === 'string') return Buffer.from(data, 'utf8')
-  if (data instanceof Uint8Array) return data
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (ArrayBuffer.isView(data)) return viewBytes('data', data)
   if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) return new Uint8Array(data)
   return undefined
 }

@@ -2,11 +2,12 @@ import type { Backend, CallOptions, FileStat } from './backend.js'
 import { hasCode, invalidArgType, S3FsError } from './errors.js'
 import { checkReadArguments } from './read-arguments.js'
 import type { S3Path } from './url.js'
+import { viewBytes } from './view-bytes.js'
 
 export interface HandleReadOptions extends CallOptions {
   offset?: number
   length?: number
-  position?: number | null
+  position?: number | bigint | null
 }
 
 /** What FileHandle.read resolves to: the bytes read, and the buffer they were read into. */
@@ -69,12 +70,12 @@ export class ReadHandle {
    * where the last such read stopped. Also `read(buffer, { offset, length, position, signal })`.
    */
   read<T extends ArrayBufferView>(buffer: T, options?: HandleReadOptions | null): Promise<HandleReadResult<T>>
-  read<T extends ArrayBufferView>(buffer: T, offset?: number, length?: number, position?: number | null, options?: CallOptions): Promise<HandleReadResult<T>>
+  read<T extends ArrayBufferView>(buffer: T, offset?: number, length?: number, position?: number | bigint | null, options?: CallOptions): Promise<HandleReadResult<T>>
   async read<T extends ArrayBufferView>(
     buffer: T,
     offsetOrOptions?: number | HandleReadOptions | null,
     length?: number,
-    position?: number | null,
+    position?: number | bigint | null,
     options: CallOptions = {},
   ): Promise<HandleReadResult<T>> {
     if (typeof offsetOrOptions === 'object' && offsetOrOptions !== null) {
@@ -84,18 +85,19 @@ export class ReadHandle {
     if (!ArrayBuffer.isView(buffer)) {
       throw invalidArgType('buffer', 'a Buffer, TypedArray or DataView', buffer)
     }
-    const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    const view = viewBytes('buffer', buffer)
+    const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength)
     const offset = offsetOrOptions ?? 0
     const sequential = position === null || position === undefined
-    const at = sequential ? this.#position : position
-    const bytesRead = await this.#readAt(bytes, offset, length ?? bytes.length - offset, at, options ?? {})
-    if (sequential) this.#position = at + bytesRead
+    const from = this.#position
+    const bytesRead = await this.#readAt(bytes, offset, length ?? bytes.length - offset, sequential ? from : position, options ?? {})
+    if (sequential) this.#position = from + bytesRead
     return { bytesRead, buffer }
   }
 
-  async #readAt(buffer: Buffer, offset: number, length: number, position: number, options: CallOptions): Promise<number> {
+  async #readAt(buffer: Buffer, offset: number, length: number, at: number | bigint, options: CallOptions): Promise<number> {
     if (this.#closed) throw new S3FsError('EBADF', 'the file handle is closed', { op: 'read', url: this.#path.url })
-    checkReadArguments(buffer, offset, length, position, this.#path.url)
+    const position = checkReadArguments(buffer, offset, length, at, this.#path.url)
     const size = this.#stat.size
     if (position >= size || length === 0) return 0
     const n = Math.min(length, size - position)

@@ -27,12 +27,17 @@ export function readStream(open: () => Promise<ReadHandle>, options: ReadStreamO
     highWaterMark,
     ...(options.signal ? { signal: options.signal } : {}),
     construct(callback) {
-      open().then((h) => {
-        handle = h
-        const last = Math.min(options.end ?? Infinity, h.stat().size - 1)
-        remaining = Math.max(0, last - position + 1)
-        callback()
-      }, callback)
+      open().then(
+        (h) => {
+          handle = h
+          const last = Math.min(options.end ?? Infinity, h.stat().size - 1)
+          remaining = Math.max(0, last - position + 1)
+          callback()
+        },
+        // Destroyed while opening (its signal aborted): the stream's one error is the abort, not an
+        // AggregateError of the abort and the open it cut short.
+        (error: Error) => callback(this.destroyed ? null : error),
+      )
     },
     read(size) {
       if (remaining === 0) {

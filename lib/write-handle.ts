@@ -3,6 +3,7 @@ import { invalidArgType, S3FsError } from './errors.js'
 import { abortUpload, completeUpload, type CreatedUpload, createUpload } from './multipart.js'
 import type { ResolvedAttributes } from './object-attributes.js'
 import type { S3Path } from './url.js'
+import { viewBytes } from './view-bytes.js'
 
 export interface WriteHandleSettings {
   partSize: number
@@ -66,7 +67,7 @@ export class WriteHandle {
   async write(data: ArrayBufferView | string, options: CallOptions = {}): Promise<void> {
     this.#checkWritable('write')
     if (typeof data !== 'string' && !ArrayBuffer.isView(data)) throw invalidArgType('data', 'a string, Buffer, TypedArray or DataView', data)
-    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : viewBytes('data', data)
     while (bytes.length > 0) {
       this.#buffer ??= Buffer.allocUnsafe(this.#settings.partSize)
       const n = Math.min(bytes.length, this.#buffer.length - this.#filled)

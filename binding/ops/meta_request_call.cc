@@ -77,16 +77,14 @@ bool MetaRequestCall::Begin(S3Response& refusal) {
   return true;
 }
 
+// Cancelled under the lock, without a reference of its own: OnFinish cannot release the meta
+// request meanwhile, and this thread never holds the last reference. Holding one could make its
+// release here destroy the meta request, run Complete on the caller's thread, and take the
+// operation's lock the caller (Operation::Cancel) already holds: a deadlock of the JS thread, found
+// by the fuzz test's live signals. aws_s3_meta_request_cancel only schedules work, calling nothing back.
 void MetaRequestCall::CancelTransport() {
-  aws_s3_meta_request* meta_request = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (meta_request_ != nullptr) meta_request = aws_s3_meta_request_acquire(meta_request_);
-  }
-  if (meta_request != nullptr) {
-    aws_s3_meta_request_cancel(meta_request);
-    aws_s3_meta_request_release(meta_request);
-  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (meta_request_ != nullptr) aws_s3_meta_request_cancel(meta_request_);
 }
 
 int MetaRequestCall::OnHeaders(aws_s3_meta_request*, const aws_http_headers* headers, int status, void* user_data) {

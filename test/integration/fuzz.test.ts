@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -10,7 +10,7 @@ import { backendUnderTest, BUCKET, testFs } from '../helpers.js'
 // Replay a failure with S3FS_FUZZ_SEED=<the seed printed> and S3FS_FUZZ_CASES.
 const SEED = Number(process.env.S3FS_FUZZ_SEED ?? 20261202)
 const CASES = Number(process.env.S3FS_FUZZ_CASES ?? 10_000)
-const HANG_MS = 20_000
+const HANG_MS = Number(process.env.S3FS_FUZZ_HANG_MS ?? 20_000)
 
 // The codes the README lists: nothing else may come out of the library.
 const S3FS_CODES = new Set([
@@ -61,17 +61,44 @@ test(`${CASES} generated calls with bad arguments, URLs and keys: no crash, no h
       () => text(),
       () => pick([undefined, null, 42, NaN, {}, [], true, Symbol('url'), () => 'x', Buffer.from('s3://x/y')]),
     ])()
-  const number = (): unknown => pick([0, 1, -1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 31, 16, '4', null, undefined, {}, 10n])
+  const number = (): unknown => pick([0, 1, -1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 16, '4', null, undefined, {}, 10n, 2n ** 32n])
+  /** A view whose memory was transferred away since (to a worker, say): length 0, its buffer unusable. */
+  const detached = (): Uint8Array => {
+    const memory = new ArrayBuffer(16)
+    const view = pick([Buffer.from(memory), new Uint8Array(memory)])
+    structuredClone(memory, { transfer: [memory] })
+    return view
+  }
+  /** A signal that aborts while the call runs, or already has, or never does. */
+  const liveSignal = (): AbortSignal => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(pick([undefined, new Error('stop'), 'reason'])), Math.floor(random() * 20))
+    return controller.signal
+  }
   const options = (): unknown =>
     pick([undefined, null, {}, { recursive: true }, { recursive: 'yes' }, { signal: 'no' }, { signal: AbortSignal.abort() }, { concurrency: pick([0, -1, 1.5, NaN, 2]) }, { encoding: pick(['utf8', 'nope', 5]) }, { withFileTypes: true }, { contentType: pick(['text/plain', '\r\nX: 1', 7]) }, { metadata: pick([{ a: 'b' }, { 'a b': 'c' }, { a: 1 }, null]) }, 'utf8', 5])
   const data = (): unknown => pick(['', 'text', Buffer.alloc(3), new Uint16Array(2), new DataView(new ArrayBuffer(4)), new ArrayBuffer(2), 12, null, undefined, {}, [1, 2], Symbol('d'), ['a', 'b']])
-  const localPath = (): unknown => pick([path.join(local, text().replace(/\u0000/g, '') || 'f'), local, '', 42, null, path.join(local, 'missing', 'deeper')])
+  // Inside the run's directory whatever the text: no '..' climbs out of it.
+  const localPath = (): unknown => pick([path.join(local, text().replace(/\u0000/g, '').replace(/\.\./g, '_') || 'f'), local, '', 42, null, path.join(local, 'missing', 'deeper')])
 
   const calls: Array<() => unknown> = [
     () => fs.stat(s3Url() as string, options() as never),
     () => fs.exists(s3Url() as string, options() as never),
     () => fs.readFile(s3Url() as string, options() as never),
-    () => fs.read(s3Url() as string, pick([Buffer.alloc(16), Buffer.alloc(0), null, 'b']) as Buffer, number() as number, number() as number, number() as number, options() as never),
+    () => fs.read(s3Url() as string, pick([Buffer.alloc(16), Buffer.alloc(0), null, 'b', detached()]) as Buffer, number() as number, number() as number, number() as number, options() as never),
+    () => fs.read(s3Url() as string, Buffer.alloc(16), 0, 8, number() as number, { signal: liveSignal() }),
+    () => fs.writeFile(s3Url() as string, detached(), pick([undefined, { signal: liveSignal() }])),
+    () =>
+      new Promise((resolve, reject) => {
+        const stream = fs.createReadStream(s3Url() as string, pick([undefined, { signal: liveSignal() }, { start: number(), end: number() }, { highWaterMark: number() }]) as never)
+        stream.on('error', reject).on('end', resolve).resume()
+      }),
+    () =>
+      new Promise((resolve, reject) => {
+        const stream = fs.createWriteStream(s3Url() as string, pick([undefined, { signal: liveSignal() }, { highWaterMark: number() }]) as never)
+        stream.on('error', reject).on('finish', resolve)
+        stream.end(pick([Buffer.alloc(3), 'text']))
+      }),
     () => fs.writeFile(s3Url() as string, data() as string, options() as never),
     () => fs.appendFile(s3Url() as string, data() as string, options() as never),
     () => fs.readdir(s3Url() as string, options() as never),
@@ -106,6 +133,7 @@ test(`${CASES} generated calls with bad arguments, URLs and keys: no crash, no h
     },
   ]
 
+  const workingDirectory = readdirSync(process.cwd())
   const unexpected: string[] = []
   const seen = new Map<string, number>()
   for (let i = 0; i < CASES; i++) {
@@ -125,11 +153,15 @@ test(`${CASES} generated calls with bad arguments, URLs and keys: no crash, no h
     const documented =
       outcome === 'ok' ||
       (outcome instanceof S3FsError && S3FS_CODES.has(outcome.code)) ||
-      ((outcome instanceof TypeError || outcome instanceof RangeError) && NODE_CODES.has(String(code)))
-    if (!documented && unexpected.length < 20) unexpected.push(`case ${i} (call ${calls.indexOf(call)}): ${outcome === 'HANG' ? 'hung' : String((outcome as Error)?.stack ?? outcome)}`)
+      ((outcome instanceof TypeError || outcome instanceof RangeError) && NODE_CODES.has(String(code))) ||
+      // A stream's signal aborts it with Node's own AbortError, as node:fs streams do.
+      (outcome instanceof Error && outcome.name === 'AbortError' && code === 'ABORT_ERR')
+    if (!documented && unexpected.length < 20 && !unexpected.some((u) => u.endsWith(String((outcome as Error)?.message)))) unexpected.push(`case ${i} (call ${calls.indexOf(call)}): ${outcome === 'HANG' ? 'hung' : `${String((outcome as Error)?.stack ?? outcome)}\n${String((outcome as Error)?.message)}`}`)
   }
   console.log(`fuzz outcomes: ${[...seen].sort((a, b) => b[1] - a[1]).map(([label, n]) => `${label} ${n}`).join(', ')}`)
   expect(unexpected).toEqual([])
+  // Downloads landed in the run's directory only.
+  expect(readdirSync(process.cwd())).toEqual(workingDirectory)
   // The server was really asked: some calls succeeded.
   expect(seen.get('ok') ?? 0).toBeGreaterThan(0)
   await fs.rm(`s3://${BUCKET}/${prefix}/`, { recursive: true, force: true })

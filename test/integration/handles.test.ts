@@ -193,3 +193,42 @@ describe('write handle', () => {
     expect(await fs.exists(url(key))).toBe(false)
   })
 })
+
+describe('buffers and positions as a careless caller passes them', () => {
+  const detached = (): Uint8Array => {
+    const memory = new ArrayBuffer(16)
+    const view = new Uint8Array(memory)
+    structuredClone(memory, { transfer: [memory] })
+    return view
+  }
+
+  test('a view whose memory was transferred is ERR_INVALID_ARG_VALUE for writeFile, a write handle and a read handle; nothing is written', async () => {
+    const key = url(`${uniquePrefix('detached')}/object`)
+    await expect(fs.writeFile(key, detached())).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' })
+    expect(await fs.exists(key)).toBe(false)
+    const writer = (await fs.open(key, 'w')) as WriteHandle
+    await expect(writer.write(detached())).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' })
+    await writer.abort()
+    expect(await fs.exists(key)).toBe(false)
+    await fs.writeFile(key, 'data')
+    const reader = (await fs.open(key)) as ReadHandle
+    await expect(reader.read(detached(), 0, 0, 0)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' })
+    await reader.close()
+  })
+
+  test('bigint positions read as numbers do, as node:fs takes them; beyond 2^53 or negative they are EINVAL', async () => {
+    const key = url(`${uniquePrefix('bigint')}/object`)
+    await fs.writeFile(key, '0123456789')
+    const buffer = Buffer.alloc(4)
+    expect(await fs.read(key, buffer, 0, 4, 3n)).toBe(4)
+    expect(buffer.toString()).toBe('3456')
+    expect(await fs.read(key, buffer, 0, 4, 2n ** 32n)).toBe(0)
+    expect(await fs.read(key, buffer, 0, 4, 2 ** 32)).toBe(0)
+    await expect(fs.read(key, buffer, 0, 4, 2n ** 60n)).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringContaining(`got ${2n ** 60n}n`) })
+    await expect(fs.read(key, buffer, 0, 4, -1n)).rejects.toMatchObject({ code: 'EINVAL' })
+    const reader = (await fs.open(key)) as ReadHandle
+    expect((await reader.read(buffer, 0, 2, 8n)).bytesRead).toBe(2)
+    expect(buffer.subarray(0, 2).toString()).toBe('89')
+    await reader.close()
+  })
+})

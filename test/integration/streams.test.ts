@@ -49,3 +49,19 @@ test('a write stream destroyed by its signal leaves nothing behind', async () =>
   await expectNoMultipartUploads(key)
   expect(await fs.exists(url(key))).toBe(false)
 })
+
+test("a read stream whose signal aborts while it opens fails with the abort alone, not an AggregateError", async () => {
+  const key = url(`${uniquePrefix('stream-abort-open')}/object`)
+  await fs.writeFile(key, randomData(1000))
+  for (const delayMs of [0, 1, 2, 5]) {
+    const controller = new AbortController()
+    const stream = fs.createReadStream(key, { signal: controller.signal })
+    setTimeout(() => controller.abort(), delayMs)
+    const error = await collect(stream).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string },
+    )
+    // Fast enough to finish first is fine; failing is the abort's to say.
+    if (error !== undefined) expect({ name: error.name, code: error.code }).toEqual({ name: 'AbortError', code: 'ABORT_ERR' })
+  }
+})

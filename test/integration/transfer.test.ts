@@ -79,6 +79,13 @@ test('local paths and options as a careless caller passes them: argument errors 
   }
   await expect(fs.download(key, path.join(dir, 'p'), { onProgress: 'yes' as never })).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
   await expect(fs.read(key, null as never, 0, 1, 0)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+  // An empty local path is none, as for node:fs: a directory's download does not land in the working directory.
+  const before = readdirSync(process.cwd())
+  for (const source of [key, url(`${uniquePrefix('transfer')}/`), key.slice(0, key.lastIndexOf('/') + 1)]) {
+    await expect(fs.download(source, '')).rejects.toMatchObject({ code: 'ENOENT' })
+  }
+  await expect(fs.upload('', key)).rejects.toMatchObject({ code: 'ENOENT' })
+  expect(readdirSync(process.cwd())).toEqual(before)
 })
 
 test('downloading a file onto an existing local directory is EISDIR, once in the message, and leaves nothing behind', async () => {
