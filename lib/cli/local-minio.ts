@@ -123,6 +123,11 @@ export function minioBinary(): string {
   }
 }
 
+/** What every local MinIO runs with: its home, its root keys, no browser console, no update checks. */
+export function minioEnv(home: string, keys: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: home, MINIO_ROOT_USER: keys.accessKeyId, MINIO_ROOT_PASSWORD: keys.secretAccessKey, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' }
+}
+
 /** The KMS key every local MinIO has (SSE-KMS's key id). */
 export const KMS_KEY_ID = 's3fs-test-key'
 
@@ -151,12 +156,7 @@ export async function startMinio(
   const launch = (): ChildProcess => {
     const started = spawn(binary, args, {
       env: {
-        PATH: process.env.PATH,
-        HOME: dataDir,
-        MINIO_ROOT_USER: accessKeyId,
-        MINIO_ROOT_PASSWORD: secretAccessKey,
-        MINIO_BROWSER: 'off',
-        MINIO_UPDATE: 'off',
+        ...minioEnv(dataDir, { accessKeyId, secretAccessKey }),
         MINIO_API_REQUESTS_MAX: '10000',
         MINIO_SITE_REGION: region,
         // A built-in KMS key, so that SSE-S3 and SSE-KMS (key id s3fs-test-key) can be asked for.

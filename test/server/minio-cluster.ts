@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import { CreateBucketCommand } from '@aws-sdk/client-s3'
 
-import { freePort, minioBinary, referenceClient } from '../../lib/cli/local-minio.js'
+import { freePort, minioBinary, minioEnv, referenceClient } from '../../lib/cli/local-minio.js'
 
 /** MinIO in distributed, erasure-coded mode: one drive per server, every server on loopback. */
 export interface MinioCluster {
@@ -55,12 +55,7 @@ export async function startMinioCluster(size: number, buckets: string[]): Promis
   const launch = (i: number): void => {
     const child = spawn(binary, ['server', '--quiet', '--address', `127.0.0.1:${ports[i]}`, '--console-address', `127.0.0.1:${consolePorts[i]}`, ...drives], {
       env: {
-        PATH: process.env.PATH,
-        HOME: dataDir,
-        MINIO_ROOT_USER: accessKeyId,
-        MINIO_ROOT_PASSWORD: secretAccessKey,
-        MINIO_BROWSER: 'off',
-        MINIO_UPDATE: 'off',
+        ...minioEnv(dataDir, { accessKeyId, secretAccessKey }),
         MINIO_CI_CD: '1',
         _MINIO_SERVER_LOCAL: `127.0.0.1:${ports[i]}`,
       },
