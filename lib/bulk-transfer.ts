@@ -104,22 +104,18 @@ async function runJobs(jobs: Job[], options: TransferOptions, transfer: Transfer
     for (const n of inFlight.values()) bytesDone += n
     options.onProgress?.({ file, skipped, filesDone: summary.files, filesTotal: jobs.length, bytesDone, bytesTotal })
   }
-  await Promise.all(
-    jobs.map((job) =>
-      limiter.run(async () => {
-        const moved = await transfer(job, (n) => {
-          inFlight.set(job, Math.min(n, job.size))
-          report(job.local, false)
-        })
-        inFlight.delete(job)
-        summary.files++
-        bytesFinished += job.size
-        if (moved) summary.bytes += job.size
-        else summary.skipped++
-        report(job.local, !moved)
-      }),
-    ),
-  )
+  await limiter.runAll(jobs, async (job) => {
+    const moved = await transfer(job, (n) => {
+      inFlight.set(job, Math.min(n, job.size))
+      report(job.local, false)
+    })
+    inFlight.delete(job)
+    summary.files++
+    bytesFinished += job.size
+    if (moved) summary.bytes += job.size
+    else summary.skipped++
+    report(job.local, !moved)
+  })
   return summary
 }
 
@@ -162,7 +158,6 @@ export function uploadFile(backend: Backend, local: string, size: number, remote
   return runJobs([{ local, remote, size }], options, (job, onBytes) => uploadJob(backend, job, partSize, options, onBytes))
 }
 
-/** Every object under a prefix into a local directory, in parallel, skipping files already there. */
 /** Checked before any request: a concurrency below one would never start a transfer. */
 export function checkTransferOptions(options: TransferOptions): void {
   const { concurrency, onProgress } = options
@@ -172,6 +167,7 @@ export function checkTransferOptions(options: TransferOptions): void {
   if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArgType('options.onProgress', 'a function', onProgress)
 }
 
+/** Every object under a prefix into a local directory, in parallel, skipping files already there. */
 export async function downloadTree(backend: Backend, prefix: S3Path, localDir: string, partSize: number, options: TransferOptions = {}): Promise<TransferSummary> {
   const base = directoryPrefix(prefix.key)
   const objects = (await listObjects(backend, childPath(prefix.bucket, base), options)).filter((o) => !o.key.endsWith('/'))
@@ -200,12 +196,17 @@ async function walk(dir: string): Promise<string[]> {
 /** Every file under a local directory to keys under a prefix, in parallel, skipping objects already there. */
 export async function uploadTree(backend: Backend, localDir: string, prefix: S3Path, partSize: number, options: UploadOptions = {}): Promise<TransferSummary> {
   const base = directoryPrefix(prefix.key)
-  const files = await walk(localDir)
+  const files = await walk(localDir).catch((error: unknown) => {
+    throw localFileError(error, 'upload', (error as NodeJS.ErrnoException).path ?? localDir, prefix.url)
+  })
   const jobs = await Promise.all(
     files.map(async (file) => ({
       local: file,
       remote: childPath(prefix.bucket, base + path.relative(localDir, file).split(path.sep).join('/')),
-      size: (await stat(file)).size,
+      // A file gone since the walk (another process's temporary file) is the caller's to hear of.
+      size: (await stat(file).catch((error: unknown) => {
+        throw localFileError(error, 'upload', file, childPath(prefix.bucket, base).url)
+      })).size,
     })),
   )
   return runJobs(jobs, options, (job, onBytes) => uploadJob(backend, job, partSize, options, onBytes))

@@ -48,14 +48,12 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
   // CopyObject keeps the source's attributes; a multipart copy sets them itself.
   const { uploadId } = await createUpload(backend, target, { ...options, attributes: attributesOf(head), checksummed: false })
   try {
-    const limiter = new Limiter(settings.copyConcurrency)
-    const parts: Array<Promise<CompletedPart>> = []
-    for (let start = 0, partNumber = 1; start < head.size; start += partSize, partNumber++) {
+    const starts = Array.from({ length: Math.ceil(head.size / partSize) }, (_, i) => i * partSize)
+    const parts = await new Limiter(settings.copyConcurrency).runAll(starts, async (start, i): Promise<CompletedPart> => {
       const range = { start, end: Math.min(head.size, start + partSize) - 1 }
-      const n = partNumber
-      parts.push(limiter.run(async () => ({ partNumber: n, ...(await backend.uploadPartCopy(target, uploadId, n, source, range, pinned)) })))
-    }
-    await completeUpload(backend, target, uploadId, await Promise.all(parts), options)
+      return { partNumber: i + 1, ...(await backend.uploadPartCopy(target, uploadId, i + 1, source, range, pinned)) }
+    })
+    await completeUpload(backend, target, uploadId, parts, options)
   } catch (error) {
     await abortUpload(backend, target, uploadId)
     throw error
@@ -82,19 +80,14 @@ export async function copyTree(backend: Backend, source: S3Path, target: S3Path,
   }
   const objects = (await listObjects(backend, childPath(source.bucket, fromPrefix), options)).filter((o) => !o.key.endsWith('/'))
   const bytesTotal = objects.reduce((n, o) => n + o.size, 0)
-  const limiter = new Limiter(options.concurrency ?? settings.copyConcurrency)
   let bytesDone = 0
   let filesDone = 0
-  await Promise.all(
-    objects.map((object) =>
-      limiter.run(async () => {
-        const from = childPath(source.bucket, object.key)
-        await copyObject(backend, from, childPath(target.bucket, toPrefix + object.key.slice(fromPrefix.length)), settings, options)
-        bytesDone += object.size
-        options.onProgress?.({ file: from.url, skipped: false, filesDone: ++filesDone, filesTotal: objects.length, bytesDone, bytesTotal })
-      }),
-    ),
-  )
+  await new Limiter(options.concurrency ?? settings.copyConcurrency).runAll(objects, async (object) => {
+    const from = childPath(source.bucket, object.key)
+    await copyObject(backend, from, childPath(target.bucket, toPrefix + object.key.slice(fromPrefix.length)), settings, options)
+    bytesDone += object.size
+    options.onProgress?.({ file: from.url, skipped: false, filesDone: ++filesDone, filesTotal: objects.length, bytesDone, bytesTotal })
+  })
   return { files: objects.length, skipped: 0, bytes: bytesTotal }
 }
 
@@ -248,14 +241,13 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
         parts.push({ partNumber, ...(await backend.uploadPartCopy(path, uploadId, partNumber, path, { start, end }, { ...options, ifMatch: head.etag })) })
       }
     }
-    const limiter = new Limiter(4)
-    const uploads: Array<Promise<CompletedPart>> = []
-    for (let start = 0; start < data.length; start += partSize) {
-      const partNumber: number = parts.length + uploads.length + 1
-      const body = data.subarray(start, start + partSize)
-      uploads.push(limiter.run(async () => ({ partNumber, ...(await backend.uploadPart(path, uploadId, partNumber, body, options)) })))
-    }
-    parts.push(...(await Promise.all(uploads)))
+    const copied = parts.length
+    const starts = Array.from({ length: Math.ceil(data.length / partSize) }, (_, i) => i * partSize)
+    const uploaded = await new Limiter(4).runAll(starts, async (start, i): Promise<CompletedPart> => {
+      const partNumber = copied + i + 1
+      return { partNumber, ...(await backend.uploadPart(path, uploadId, partNumber, data.subarray(start, start + partSize), options)) }
+    })
+    parts.push(...uploaded)
     await completeUpload(backend, path, uploadId, parts, options)
   } catch (error) {
     await abortUpload(backend, path, uploadId)

@@ -17,7 +17,36 @@ export class Limiter {
       this.#waiting.shift()?.()
     }
   }
+
+  /**
+   * `task` for every item, at most `limit` at once, the results in the items' order. The first
+   * failure stops the items not yet started, and the call rejects with it only once those running
+   * have settled: nothing a failed call began goes on behind it (a part uploaded after its upload
+   * was aborted would be orphaned; a part written after its file was removed, lost).
+   */
+  async runAll<T, R>(items: readonly T[], task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+    let failed = false
+    const results = await Promise.allSettled(
+      items.map((item, index) =>
+        this.run(async () => {
+          if (failed) throw STOPPED
+          try {
+            return await task(item, index)
+          } catch (error) {
+            failed = true
+            throw error
+          }
+        }),
+      ),
+    )
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected' && result.reason !== STOPPED)
+    if (failure !== undefined) throw failure.reason
+    return results.map((result) => (result as PromiseFulfilledResult<R>).value)
+  }
 }
+
+/** What an item not started after a failure settles with: never the call's error. */
+const STOPPED = Symbol('stopped after a failure')
 
 /**
  * The backend with every request queued through one limiter: thousands of concurrent calls wait

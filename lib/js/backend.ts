@@ -247,14 +247,12 @@ export class JsBackend implements Backend {
       if (head.size === 0) return Buffer.alloc(0)
       const buffer = Buffer.allocUnsafe(head.size)
       const partSize = this.#config.partSize
-      const limiter = new Limiter(READ_PARALLELISM)
-      const parts: Array<Promise<number>> = []
-      for (let start = 0; start < head.size; start += partSize) {
-        const length = Math.min(partSize, head.size - start)
-        parts.push(limiter.run(() => this.#getInto('readFile', path, buffer, start, length, start, head.etag, options)))
-      }
+      const starts = Array.from({ length: Math.ceil(head.size / partSize) }, (_, i) => i * partSize)
       try {
-        const received = (await Promise.all(parts)).reduce((a, b) => a + b, 0)
+        const counts = await new Limiter(READ_PARALLELISM).runAll(starts, (start) =>
+          this.#getInto('readFile', path, buffer, start, Math.min(partSize, head.size - start), start, head.etag, options),
+        )
+        const received = counts.reduce((a, b) => a + b, 0)
         if (received !== head.size) throw new S3FsError('EIO', `expected ${head.size} bytes, received ${received}`, { op: 'readFile', url: path.url })
         await verifyChecksum(this.#verified(head), () => [buffer], { op: 'readFile', url: path.url })
         return buffer
@@ -358,20 +356,15 @@ export class JsBackend implements Backend {
   async #downloadParts(path: S3Path, head: ObjectHead, file: FileHandle, options?: TransferCallOptions): Promise<void> {
     const partSize = this.#config.partSize
     const limiter = new Limiter(READ_PARALLELISM)
-    const parts: Array<Promise<void>> = []
+    const starts = Array.from({ length: Math.ceil(head.size / partSize) }, (_, i) => i * partSize)
     let received = 0
-    for (let start = 0; start < head.size; start += partSize) {
+    await limiter.runAll(starts, async (start) => {
       const length = Math.min(partSize, head.size - start)
-      parts.push(
-        limiter.run(async () => {
-          const buffer = Buffer.allocUnsafe(length)
-          const n = await this.#getInto('download', path, buffer, 0, length, start, head.etag, options)
-          await file.write(buffer, 0, n, start)
-          options?.onBytes?.((received += n))
-        }),
-      )
-    }
-    await Promise.all(parts)
+      const buffer = Buffer.allocUnsafe(length)
+      const n = await this.#getInto('download', path, buffer, 0, length, start, head.etag, options)
+      await file.write(buffer, 0, n, start)
+      options?.onBytes?.((received += n))
+    })
   }
 
   upload(localPath: string, size: number, path: S3Path, options?: TransferCallOptions): Promise<{ etag: string }> {

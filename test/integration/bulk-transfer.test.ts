@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import { afterAll, expect, test } from 'vitest'
 
-import type { TransferProgress } from '../../lib/index.js'
-import { randomData, testFs, uniquePrefix, url } from '../helpers.js'
+import { S3FileSystem, type TransferProgress } from '../../lib/index.js'
+import { startFaultProxy } from '../server/fault-proxy.js'
+import { randomData, server, testEnv, testFs, uniquePrefix, url } from '../helpers.js'
 
 const MiB = 1024 * 1024
 const fs = testFs({ partSize: 5 * MiB })
@@ -46,4 +47,27 @@ test('a directory tree uploads and downloads in parallel; a second run skips wha
   writeFileSync(path.join(target, 'assets/vocab.txt'), 'changed')
   expect(await fs.download(prefix, target)).toMatchObject({ files: 4, skipped: 3 })
   expect(readFileSync(path.join(target, 'assets/vocab.txt')).toString()).toBe('a\nb\n')
+})
+
+test('a directory transfer that fails stops: no file starts after the failure, and nothing goes on once the call has rejected', async () => {
+  const prefix = uniquePrefix('bulk-fails')
+  await Promise.all(Array.from({ length: 30 }, (_, i) => fs.writeFile(url(`${prefix}/k${String(i).padStart(2, '0')}`), randomData(1000))))
+  const proxy = await startFaultProxy(server.port)
+  const viaProxy = new S3FileSystem({ env: testEnv({ S3_ENDPOINT: proxy.endpoint }) })
+  const target = path.join(local, 'fails')
+  let requests = 0
+  // Every request is counted; the GET of k03 is denied, as a bucket policy denies one key.
+  proxy.setPlan({ kind: 'access-denied', every: 1, matches: (method, requestUrl) => (requests++, method === 'GET' && requestUrl.includes(`${prefix}/k03`)) })
+  try {
+    await expect(viaProxy.download(url(`${prefix}/`), target, { concurrency: 2 })).rejects.toMatchObject({ code: 'EACCES' })
+    const atRejection = requests
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(requests).toBe(atRejection)
+    // Files k00-k05 at most were begun two at a time; the other 24 never started.
+    expect(readdirSync(target).filter((name) => !name.includes('.s3fs-')).length).toBeLessThanOrEqual(5)
+    expect(readdirSync(target).filter((name) => name.includes('.s3fs-'))).toEqual([])
+  } finally {
+    viaProxy.close()
+    await proxy.close()
+  }
 })

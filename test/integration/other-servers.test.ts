@@ -55,10 +55,13 @@ describe.each(OTHER_SERVERS)('against %s', (name) => {
     expectScenario(await runOnS3FileSystem(fs, url(uniquePrefix('conformance'))))
   })
 
-  test.runIf(name === 'seaweedfs')('requests are signed and checked: a wrong secret is EACCES', async () => {
+  // A known difference: SeaweedFS checks signatures against its identities file, moto checks none.
+  test(name === 'seaweedfs' ? 'requests are signed and checked: a wrong secret is EACCES' : 'a known difference: moto takes any keys, a wrong secret too', async () => {
     const wrong = new S3FileSystem({ env: testEnv({ AWS_SECRET_ACCESS_KEY: 'not-the-secret' }, server) })
     try {
-      await expect(wrong.readdir(url(''))).rejects.toMatchObject({ code: 'EACCES', s3Code: 'SignatureDoesNotMatch' })
+      const listing = wrong.readdir(url(''))
+      if (name === 'seaweedfs') await expect(listing).rejects.toMatchObject({ code: 'EACCES', s3Code: 'SignatureDoesNotMatch' })
+      else await expect(listing).resolves.toEqual(expect.any(Array))
     } finally {
       wrong.close()
     }
