@@ -205,7 +205,7 @@ export async function uploadTree(backend: Backend, localDir: string, prefix: S3P
       remote: childPath(prefix.bucket, base + path.relative(localDir, file).split(path.sep).join('/')),
       // A file gone since the walk (another process's temporary file) is the caller's to hear of.
       size: (await stat(file).catch((error: unknown) => {
-        throw localFileError(error, 'upload', file, childPath(prefix.bucket, base).url)
+        throw localFileError(error, 'upload', file, prefix.url)
       })).size,
     })),
   )

@@ -5,7 +5,7 @@ import { refuseDirectoryTarget } from './directories.js'
 import { hasCode, S3FsError } from './errors.js'
 import { Limiter } from './limiter.js'
 import { listObjects } from './listing.js'
-import { abortUpload, completeUpload, createUpload } from './multipart.js'
+import { abortUpload, completeUpload, createUpload, partStarts } from './multipart.js'
 import { type ResolvedAttributes, resolveAttributes } from './object-attributes.js'
 import { childPath, directoryPrefix } from './paths.js'
 import type { S3Path } from './url.js'
@@ -48,8 +48,7 @@ export async function copyObject(backend: Backend, source: S3Path, target: S3Pat
   // CopyObject keeps the source's attributes; a multipart copy sets them itself.
   const { uploadId } = await createUpload(backend, target, { ...options, attributes: attributesOf(head), checksummed: false })
   try {
-    const starts = Array.from({ length: Math.ceil(head.size / partSize) }, (_, i) => i * partSize)
-    const parts = await new Limiter(settings.copyConcurrency).runAll(starts, async (start, i): Promise<CompletedPart> => {
+    const parts = await new Limiter(settings.copyConcurrency).runAll(partStarts(head.size, partSize), async (start, i): Promise<CompletedPart> => {
       const range = { start, end: Math.min(head.size, start + partSize) - 1 }
       return { partNumber: i + 1, ...(await backend.uploadPartCopy(target, uploadId, i + 1, source, range, pinned)) }
     })
@@ -242,8 +241,7 @@ export async function appendFile(backend: Backend, path: S3Path, data: Uint8Arra
       }
     }
     const copied = parts.length
-    const starts = Array.from({ length: Math.ceil(data.length / partSize) }, (_, i) => i * partSize)
-    const uploaded = await new Limiter(4).runAll(starts, async (start, i): Promise<CompletedPart> => {
+    const uploaded = await new Limiter(4).runAll(partStarts(data.length, partSize), async (start, i): Promise<CompletedPart> => {
       const partNumber = copied + i + 1
       return { partNumber, ...(await backend.uploadPart(path, uploadId, partNumber, data.subarray(start, start + partSize), options)) }
     })

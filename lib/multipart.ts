@@ -11,6 +11,11 @@ const MAX_PARTS = 10_000
 // S3 dates an upload's Initiated to the second: a lost creation can look up to this much older than its retry.
 const INITIATED_RESOLUTION_MS = 1000
 
+/** Where each part of `size` bytes in parts of `partSize` begins. */
+export function partStarts(size: number, partSize: number): number[] {
+  return Array.from({ length: Math.ceil(size / partSize) }, (_, i) => i * partSize)
+}
+
 /** The part size of an upload of `size` bytes: the configured one, larger when it would need more than 10 000 parts. */
 export function uploadPartSize(size: number, configured: number): number {
   return Math.max(configured, Math.ceil(size / MAX_PARTS))

@@ -42,6 +42,14 @@ export function reference() {
   return referenceClient(server)
 }
 
+/** A view whose memory was transferred away since (to a worker, say): length 0, its buffer unusable. */
+export function detachedView(kind: 'Buffer' | 'Uint8Array' = 'Uint8Array'): Uint8Array {
+  const memory = new ArrayBuffer(16)
+  const view = kind === 'Buffer' ? Buffer.from(memory) : new Uint8Array(memory)
+  structuredClone(memory, { transfer: [memory] })
+  return view
+}
+
 export function randomData(size: number): Buffer {
   return randomBytes(size)
 }

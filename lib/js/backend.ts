@@ -42,7 +42,7 @@ import { endpointOf, UploadChecksum } from '../checksum-support.js'
 import type { ResolvedConfig } from '../config.js'
 import { abortError, codeForS3Error, hasCode, localFileError, S3FsError } from '../errors.js'
 import { Limiter } from '../limiter.js'
-import { uploadPartSize } from '../multipart.js'
+import { partStarts, uploadPartSize } from '../multipart.js'
 import type { ResolvedAttributes } from '../object-attributes.js'
 import { uploadInParts } from '../parted-upload.js'
 import { childPath, directoryPrefix } from '../paths.js'
@@ -247,9 +247,8 @@ export class JsBackend implements Backend {
       if (head.size === 0) return Buffer.alloc(0)
       const buffer = Buffer.allocUnsafe(head.size)
       const partSize = this.#config.partSize
-      const starts = Array.from({ length: Math.ceil(head.size / partSize) }, (_, i) => i * partSize)
       try {
-        const counts = await new Limiter(READ_PARALLELISM).runAll(starts, (start) =>
+        const counts = await new Limiter(READ_PARALLELISM).runAll(partStarts(head.size, partSize), (start) =>
           this.#getInto('readFile', path, buffer, start, Math.min(partSize, head.size - start), start, head.etag, options),
         )
         const received = counts.reduce((a, b) => a + b, 0)
@@ -355,10 +354,8 @@ export class JsBackend implements Backend {
 
   async #downloadParts(path: S3Path, head: ObjectHead, file: FileHandle, options?: TransferCallOptions): Promise<void> {
     const partSize = this.#config.partSize
-    const limiter = new Limiter(READ_PARALLELISM)
-    const starts = Array.from({ length: Math.ceil(head.size / partSize) }, (_, i) => i * partSize)
     let received = 0
-    await limiter.runAll(starts, async (start) => {
+    await new Limiter(READ_PARALLELISM).runAll(partStarts(head.size, partSize), async (start) => {
       const length = Math.min(partSize, head.size - start)
       const buffer = Buffer.allocUnsafe(length)
       const n = await this.#getInto('download', path, buffer, 0, length, start, head.etag, options)

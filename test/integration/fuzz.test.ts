@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 
 import { type ReadHandle, S3FsError, WriteHandle } from '../../lib/index.js'
-import { backendUnderTest, BUCKET, testFs } from '../helpers.js'
+import { backendUnderTest, BUCKET, detachedView, testFs } from '../helpers.js'
 
 // Replay a failure with S3FS_FUZZ_SEED=<the seed printed> and S3FS_FUZZ_CASES.
 const SEED = Number(process.env.S3FS_FUZZ_SEED ?? 20261202)
@@ -62,13 +62,7 @@ test(`${CASES} generated calls with bad arguments, URLs and keys: no crash, no h
       () => pick([undefined, null, 42, NaN, {}, [], true, Symbol('url'), () => 'x', Buffer.from('s3://x/y')]),
     ])()
   const number = (): unknown => pick([0, 1, -1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 16, '4', null, undefined, {}, 10n, 2n ** 32n])
-  /** A view whose memory was transferred away since (to a worker, say): length 0, its buffer unusable. */
-  const detached = (): Uint8Array => {
-    const memory = new ArrayBuffer(16)
-    const view = pick([Buffer.from(memory), new Uint8Array(memory)])
-    structuredClone(memory, { transfer: [memory] })
-    return view
-  }
+  const detached = (): Uint8Array => detachedView(pick(['Buffer', 'Uint8Array'] as const))
   /** A signal that aborts while the call runs, or already has, or never does. */
   const liveSignal = (): AbortSignal => {
     const controller = new AbortController()
